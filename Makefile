@@ -1,0 +1,39 @@
+# The two user-facing commands:  `make run`  (the main job)  and  `make test`  (all tests).
+# Everything else here is what they need; both install it themselves on a fresh machine.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test lint install tools schemas bench clean
+
+run: install
+	$(BIN)/wirestream demo
+
+test: install tools
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@scripts/check-python.sh $(PYTHON)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+# Third-party clients the tests use as users would: kcat and promtool (Debian packages).
+tools:
+	@scripts/ensure-tools.sh
+
+lint: install
+	$(BIN)/ruff check .
+
+schemas: install
+	$(BIN)/wirestream schemas write
+
+clean:
+	-$(BIN)/wirestream broker stop
+	rm -rf .wirestream $(VENV)

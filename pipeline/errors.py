@@ -1,0 +1,76 @@
+"""One small error hierarchy; errors are data with a stable `error_type` and a policy.
+
+The policy decides per error: dead-letter the input and move on, retry, or crash the worker.
+Input problems are never retriable (retrying a bad record cannot help); infrastructure
+problems are.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class Action(Enum):
+    DEAD_LETTER = "dead_letter"
+    RETRY = "retry"
+    CRASH = "crash"
+
+
+class WirestreamError(Exception):
+    """Base class. `error_type` is the stable, bounded label used in metrics and dead letters."""
+
+    error_type = "internal_error"
+    retriable = False
+
+    def __init__(self, message: str, *, stage: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.stage = stage
+
+
+class InputError(WirestreamError):
+    """The input record itself is bad; it goes to the dead-letter topic."""
+
+    error_type = "invalid_input"
+
+
+class OversizeError(InputError):
+    error_type = "oversize"
+
+
+class DecodeError(InputError):
+    error_type = "invalid_encoding"
+
+
+class InvalidJsonError(InputError):
+    error_type = "invalid_json"
+
+
+class SchemaError(InputError):
+    error_type = "schema_violation"
+
+
+class EmptyBodyError(SchemaError):
+    error_type = "empty_body"
+
+
+class StepFailedError(InputError):
+    """A processing step raised on this record (a poison message): dead-letter, move on."""
+
+    error_type = "step_failed"
+
+
+class TransientError(WirestreamError):
+    """Infrastructure hiccup (broker, network); worth retrying."""
+
+    error_type = "transient"
+    retriable = True
+
+
+def policy(error: BaseException) -> Action:
+    """Map an error to what the worker does with the record that caused it."""
+    if isinstance(error, InputError):
+        return Action.DEAD_LETTER
+    if isinstance(error, WirestreamError) and error.retriable:
+        return Action.RETRY
+    return Action.CRASH

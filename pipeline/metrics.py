@@ -1,0 +1,60 @@
+"""Prometheus metrics, declared once in a bundle created against a replaceable registry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
+
+_LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300)
+
+
+@dataclass(frozen=True)
+class WirestreamMetrics:
+    processed: Counter
+    failed: Counter
+    stage_seconds: Histogram
+    events_extracted: Counter
+    duplicates: Counter
+    dead_letters: Counter
+    outcomes: Counter
+    latency: Histogram
+    consumer_lag: Gauge
+    ready: Gauge
+
+    @classmethod
+    def create(cls, registry: CollectorRegistry) -> WirestreamMetrics:
+        def counter(name: str, doc: str, labels: tuple[str, ...]) -> Counter:
+            return Counter(name, doc, labels, registry=registry)
+
+        return cls(
+            processed=counter("wirestream_stage_processed_total",
+                              "Records a stage finished", ("stage",)),
+            failed=counter("wirestream_stage_failed_total",
+                           "Records a stage could not process", ("stage", "error_type")),
+            stage_seconds=Histogram("wirestream_stage_duration_seconds",
+                                    "Time a stage spends on one record", ("stage",),
+                                    registry=registry),
+            events_extracted=counter("wirestream_events_extracted_total",
+                                     "Event mentions extracted, by CAMEO root", ("root",)),
+            duplicates=counter("wirestream_duplicates_total",
+                               "Duplicates recognised, by kind (article, event)", ("kind",)),
+            dead_letters=counter("wirestream_dead_letters_total",
+                                 "Inputs sent to the dead-letter topic, by reason", ("reason",)),
+            outcomes=counter("wirestream_outcomes_total",
+                             "Article outcomes emitted, by status", ("status",)),
+            latency=Histogram("wirestream_end_to_end_latency_seconds",
+                              "Input publish time to output record", ("output",),
+                              buckets=_LATENCY_BUCKETS, registry=registry),
+            consumer_lag=Gauge("wirestream_consumer_lag_messages",
+                               "Messages not yet committed by the worker's consumer group",
+                               ("topic", "partition"), registry=registry),
+            ready=Gauge("wirestream_worker_ready", "1 once the worker's app has started",
+                        registry=registry),
+        )
+
+
+def serve_metrics(registry: CollectorRegistry, host: str, port: int) -> int:
+    """Start the /metrics HTTP endpoint in a daemon thread; returns the bound port."""
+    server, _thread = start_http_server(port, addr=host, registry=registry)
+    return server.server_address[1]

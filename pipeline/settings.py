@@ -1,0 +1,42 @@
+"""One frozen settings object, read from the environment once at start-up and passed in."""
+
+from __future__ import annotations
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class WirestreamSettings(BaseSettings):
+    """Runtime configuration. Every field can be set as `WIRESTREAM_<NAME>` in the environment.
+
+    `KAFKA_BOOTSTRAP_SERVERS` (without prefix) is honoured too, because that is the name every
+    Kafka tool and container image uses.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="WIRESTREAM_", frozen=True, extra="ignore")
+
+    bootstrap_servers: str = Field(
+        default="",
+        validation_alias="KAFKA_BOOTSTRAP_SERVERS",
+        description="Kafka bootstrap servers; empty means the local broker started by the CLI",
+    )
+    app_id: str = Field(default="wirestream", description="Faust app id = consumer group id")
+    topic_prefix: str = Field(default="", description="Prefix for every topic (test isolation)")
+    partitions: int = Field(default=4, ge=1, description="Partitions for topics we create")
+    replication_factor: int = Field(default=1, ge=1)
+    max_article_bytes: int = Field(default=1_000_000, ge=1024, description="Larger inputs are "
+                                   "dead-lettered before parsing")
+    article_dedup_window_hours: float = Field(default=72.0, gt=0)
+    event_max_article_refs: int = Field(default=20, ge=1, description="Bound on `articles` per "
+                                        "canonical event")
+    metrics_port: int = Field(default=9108, ge=0, description="Prometheus /metrics port; 0 = "
+                              "pick a free one")
+    metrics_host: str = "127.0.0.1"
+    lag_poll_seconds: float = Field(default=5.0, gt=0)
+    processing_guarantee: str = Field(default="at_least_once", pattern="^(at_least_once|"
+                                      "exactly_once)$")
+    data_dir: str = Field(default=".wirestream/worker", description="Faust table state dir")
+    security_protocol: str = "PLAINTEXT"
+    sasl_mechanism: str | None = None
+    sasl_username: str | None = None
+    sasl_password: SecretStr | None = None

@@ -1,0 +1,115 @@
+"""Canonical event identity and mention counting (GDELT-style NumMentions/Articles/Sources).
+
+Pure: the caller keeps `EventAggregate` records in a store keyed by `event_id` (a Faust table
+in the worker) and passes them in and out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from schemas.records import Article, ArticleRef, EventCandidate, ExtractedEvent
+
+STAGE = "dedup_events"
+
+# Bound on remembered mention ids: enough to make redelivery of recent inputs idempotent
+# without letting one viral event's state grow without limit.
+_MAX_MENTION_IDS = 512
+_MAX_SOURCES = 512
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=10).hexdigest()
+
+
+def canonical_event_id(event: ExtractedEvent, article: Article) -> str:
+    """Stable id from (source, target, root, location, day).
+
+    The day is the event's own date when the text states one, else the publish day, so two
+    outlets reporting the same meeting on the same day get the same id.
+    """
+    day = (event.date_start or article.published_at.date()).isoformat()
+    location = ""
+    if event.location is not None:
+        location = event.location.country or event.location.name.casefold()
+    target = event.target.code if event.target else ""
+    return _digest(event.source.code, target, event.root, location, day)
+
+
+def mention_id(event_id: str, article_id: str, event: ExtractedEvent) -> str:
+    """One mention = one event in one sentence of one article; stable across redeliveries."""
+    return _digest(event_id, article_id, str(event.evidence.start))
+
+
+def make_candidates(
+    article: Article, events: list[ExtractedEvent], *, input_ref: str, ingest_ts: float
+) -> list[EventCandidate]:
+    ref = ArticleRef(id=article.id, source=article.source, url=article.url, title=article.title)
+    candidates = []
+    for event in events:
+        event_id = canonical_event_id(event, article)
+        candidates.append(
+            EventCandidate(
+                event_id=event_id,
+                mention_id=mention_id(event_id, article.id, event),
+                event=event,
+                article=ref,
+                published_at=article.published_at,
+                input_ref=input_ref,
+                ingest_ts=ingest_ts,
+            )
+        )
+    return candidates
+
+
+class EventAggregate(BaseModel):
+    """Per canonical event state: the first mention's event plus counters."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    event: ExtractedEvent
+    num_mentions: int = 0
+    first_seen: datetime
+    last_seen: datetime
+    articles: list[ArticleRef] = Field(default_factory=list)
+    num_articles: int = 0
+    recent_article_ids: list[str] = Field(default_factory=list)  # bounded, to count distinct
+    sources: list[str] = Field(default_factory=list)  # bounded distinct outlets
+    mention_ids: list[str] = Field(default_factory=list)  # bounded, for idempotence
+
+    @property
+    def num_sources(self) -> int:
+        return len(self.sources)
+
+
+def merge_mention(
+    aggregate: EventAggregate | None, candidate: EventCandidate, *, max_article_refs: int
+) -> tuple[EventAggregate, bool]:
+    """Fold one mention into the aggregate. Returns (aggregate, counted).
+
+    `counted` is False when this exact mention was already counted (a redelivered input):
+    counts stay as they are, so at-least-once delivery does not inflate them.
+    """
+    seen_at = candidate.published_at.astimezone(UTC)
+    if aggregate is None:
+        aggregate = EventAggregate(event=candidate.event, first_seen=seen_at, last_seen=seen_at)
+    elif candidate.mention_id in aggregate.mention_ids:
+        return aggregate, False
+    agg = aggregate.model_copy(deep=True)
+    agg.num_mentions += 1
+    agg.first_seen = min(agg.first_seen, seen_at)
+    agg.last_seen = max(agg.last_seen, seen_at)
+    agg.mention_ids = (agg.mention_ids + [candidate.mention_id])[-_MAX_MENTION_IDS:]
+    if candidate.article.id not in agg.recent_article_ids:
+        agg.num_articles += 1
+        agg.recent_article_ids = (agg.recent_article_ids + [candidate.article.id])[
+            -_MAX_MENTION_IDS:
+        ]
+        if len(agg.articles) < max_article_refs:
+            agg.articles.append(candidate.article)
+    if candidate.article.source not in agg.sources and len(agg.sources) < _MAX_SOURCES:
+        agg.sources.append(candidate.article.source)
+    return agg, True

@@ -1,0 +1,84 @@
+"""Shared matching machinery: text normalisation and word-bounded Aho-Corasick matching.
+
+Both the actor and the verb dictionaries are compiled into pyahocorasick automata once per
+process; matching an article is one pass per automaton over the lower-cased body plus a cheap
+boundary filter, so the cost does not grow with the size of the dictionaries.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from importlib import resources
+from typing import Any
+
+import ahocorasick
+
+# Same-length replacements only: offsets in the normalised text must equal offsets in the body.
+_NORMALISE = str.maketrans({"\u2019": "'", "\u2018": "'", "\u2010": "-", "\u2011": "-",
+                            "\u00a0": " ", "\u201c": '"', "\u201d": '"'})
+
+
+def normalise(text: str) -> str:
+    """Lower-case `text` and fold typographic quotes/dashes, keeping every offset unchanged."""
+    if text.isascii():
+        return text.lower()  # fast path: nothing to fold, lower() keeps length
+    folded = text.translate(_NORMALISE)
+    lowered = folded.lower()
+    if len(lowered) != len(folded):
+        # A few characters (e.g. "İ") lower-case to two code points; keep one to hold offsets.
+        lowered = "".join(ch.lower()[0] for ch in folded)
+    return lowered
+
+
+def load_data(name: str) -> Any:
+    """Parse a JSON file shipped in `pipeline/data/`."""
+    path = resources.files("pipeline").joinpath(f"data/{name}")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+_NON_WORD = re.compile(r"[\W_]")
+_ASCII_BOUNDARY = bytes(b if chr(b).isalnum() else 32 for b in range(128)) + bytes(range(128, 256))
+
+
+def boundary_text(lowered: str) -> str:
+    """`lowered` with every non-alphanumeric character turned into a space, padded with one
+    space each side. Keys are stored the same way, so a hit is word-bounded by construction
+    and the automaton never reports "he" inside "the"."""
+    if lowered.isascii():
+        # bytes.translate is a C table lookup, several times faster than the regex.
+        return " " + lowered.encode("ascii").translate(_ASCII_BOUNDARY).decode("ascii") + " "
+    return " " + _NON_WORD.sub(" ", lowered) + " "
+
+
+def _key(text: str) -> str:
+    return " " + _NON_WORD.sub(" ", text.lower()).strip() + " "
+
+
+def build_automaton(entries: Iterable[tuple[str, object]]) -> ahocorasick.Automaton:
+    """Compile (key, payload) pairs; a later duplicate key keeps the first payload."""
+    automaton = ahocorasick.Automaton()
+    for raw, payload in entries:
+        key = _key(raw)
+        if key.strip() and key not in automaton:
+            automaton.add_word(key, (len(key), payload))
+    automaton.make_automaton()
+    return automaton
+
+
+def iter_matches(
+    automaton: ahocorasick.Automaton, bounded: str
+) -> Iterator[tuple[int, int, object]]:
+    """Yield leftmost-longest, non-overlapping matches as (start, end, payload), with offsets
+    into the unpadded text; `bounded` comes from `boundary_text`."""
+    found = []
+    for last, (length, payload) in automaton.iter(bounded):
+        # Key = " word ... "; in the unpadded text the word spans [last-length+1, last-1).
+        found.append((last - length + 1, last - 1, payload))
+    found.sort(key=lambda m: (m[0], m[0] - m[1]))
+    cursor = 0
+    for start, end, payload in found:
+        if start >= cursor:
+            yield start, end, payload
+            cursor = end

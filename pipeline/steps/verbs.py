@@ -1,0 +1,142 @@
+"""Verb lexicon: surface forms (inflected verbs and event nouns) mapped to CAMEO codes.
+
+`pipeline/data/verbs.json` lists phrases by lemma; the first word of each is inflected here
+(regular -s/-ed/-ing forms are over-generated, which is harmless: a non-word never matches).
+Several entries may share a surface form ("sign" + agreement -> 057); they are tried in file
+order and an entry with a cue applies only when one of its cue words is in the sentence.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+import ahocorasick
+
+from pipeline.steps.lexicon import build_automaton, iter_matches, load_data
+
+_IRREGULAR: dict[str, tuple[str, ...]] = {
+    "meet": ("met",), "hold": ("held",), "send": ("sent",), "give": ("gave", "given"),
+    "fly": ("flew", "flown"), "strike": ("struck",), "fight": ("fought",),
+    "withdraw": ("withdrew", "withdrawn"), "break": ("broke", "broken"), "speak": ("spoke",),
+    "take": ("took", "taken"), "seek": ("sought",), "lay": ("laid",), "go": ("went", "gone"),
+    "forgive": ("forgave", "forgiven"), "bring": ("brought",), "make": ("made",),
+    "lead": ("led",), "cut": ("cut",), "put": ("put",), "shut": ("shut",), "hit": ("hit",),
+    "sell": ("sold",), "buy": ("bought",), "shoot": ("shot",), "beat": ("beaten",),
+    "swear": ("swore", "sworn"), "hang": ("hung", "hanged"), "overthrow": ("overthrew",),
+}
+_ES_ENDINGS = ("s", "sh", "ch", "x", "z", "o")
+_VOWELS = "aeiou"
+
+
+@dataclass(frozen=True, slots=True)
+class VerbEntry:
+    """One lexicon entry a surface form can stand for."""
+
+    code: str
+    cues: tuple[str, ...] = ()
+    cues_not: tuple[str, ...] = ()
+    intransitive: bool = False
+    cue_re: re.Pattern[str] | None = field(default=None, compare=False)
+    cue_not_re: re.Pattern[str] | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class VerbMatch:
+    """A verb-lexicon hit in the body (offsets into the body)."""
+
+    start: int
+    end: int
+    surface: str
+    entries: tuple[VerbEntry, ...]
+    nominal: bool = False
+
+
+def inflect(word: str) -> set[str]:
+    """Regular (over-generated) and irregular forms of a verb."""
+    forms = {word, *_IRREGULAR.get(word, ())}
+    if word.endswith("y") and len(word) > 2 and word[-2] not in _VOWELS:
+        stem = word[:-1]
+        forms |= {stem + "ies", stem + "ied", word + "ing"}
+        return forms
+    forms.add(word + ("es" if word.endswith(_ES_ENDINGS) else "s"))
+    if word.endswith("e"):
+        forms |= {word + "d", word[:-1] + "ing"}
+    else:
+        forms |= {word + "ed", word + "ing"}
+        if len(word) >= 3 and word[-1] not in _VOWELS + "wxy" and word[-2] in _VOWELS \
+                and word[-3] not in _VOWELS:
+            forms |= {word + word[-1] + "ed", word + word[-1] + "ing"}  # ban -> banned
+    return forms
+
+
+def _phrase_forms(phrase: str) -> set[str]:
+    first, _, rest = phrase.partition(" ")
+    return {f"{form} {rest}".strip() for form in inflect(first)}
+
+
+def _word_regex(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not words:
+        return None
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b")
+
+
+def _is_nominal(form: str, verb_forms: set[str]) -> bool:
+    """Single-word event nouns ("talks", "airstrikes") as opposed to verb forms ("met") and
+    fixed phrases ("willingness to negotiate")."""
+    irregular = {f for forms in _IRREGULAR.values() for f in forms}
+    return (" " not in form and form not in verb_forms and not form.endswith("ed")
+            and form not in irregular)
+
+
+@functools.cache
+def _automaton() -> ahocorasick.Automaton:
+    by_form: dict[str, list[VerbEntry]] = {}
+    verb_forms: set[str] = set()
+    exact_forms: set[str] = set()
+    for raw in load_data("verbs.json")["entries"]:
+        cues, cues_not = tuple(raw.get("cue", ())), tuple(raw.get("cue_not", ()))
+        entry = VerbEntry(
+            code=raw["code"], cues=cues, cues_not=cues_not,
+            intransitive=bool(raw.get("intrans", False)),
+            cue_re=_word_regex(cues), cue_not_re=_word_regex(cues_not),
+        )
+        forms: set[str] = {x.lower() for x in raw.get("x", ())}
+        exact_forms |= forms
+        for phrase in raw.get("v", ()):
+            inflected = _phrase_forms(phrase)
+            verb_forms |= inflected
+            forms |= inflected
+        for form in forms:
+            bucket = by_form.setdefault(form.lower(), [])
+            if entry not in bucket:
+                bucket.append(entry)
+    return build_automaton(
+        (form, (tuple(entries), _is_nominal(form, verb_forms) and form in exact_forms))
+        for form, entries in by_form.items()
+    )
+
+
+def find_verbs(body: str, lowered: str, bounded: str) -> list[VerbMatch]:
+    """All verb-lexicon hits, leftmost-longest. Capitalised hits are kept only at a sentence
+    start, so "March" the month or "Strike" in a name are not read as verbs."""
+    matches: list[VerbMatch] = []
+    for start, end, (entries, nominal) in iter_matches(_automaton(), bounded):  # type: ignore[misc]
+        if body[start].isupper():
+            before = body[max(0, start - 3):start].rstrip()
+            if before and before[-1] not in ".!?\"'\n\u201c":
+                continue
+        matches.append(VerbMatch(start, end, lowered[start:end], entries, nominal))
+    return matches
+
+
+def choose_entry(match: VerbMatch, sentence_lower: str) -> VerbEntry | None:
+    """The first entry of a hit whose cue condition holds in the sentence, if any."""
+    for entry in match.entries:
+        if entry.cue_re is not None and not entry.cue_re.search(sentence_lower):
+            continue
+        if entry.cue_not_re is not None and entry.cue_not_re.search(sentence_lower):
+            continue
+        return None if entry.code == "-" else entry
+    return None

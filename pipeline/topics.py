@@ -1,0 +1,39 @@
+"""Topic names: constants here, one place. A prefix (settings) isolates test runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ARTICLES_RAW = "articles.raw"
+ARTICLES_DLQ = "articles.dlq"
+ARTICLES_OUTCOMES = "articles.outcomes"
+ARTICLES_VALID = "articles.valid"  # internal: valid articles keyed by content hash
+EVENTS_CANDIDATES = "events.candidates"  # internal: mentions keyed by canonical event id
+EVENTS_ENRICHED = "events.enriched"
+EVENTS_MENTIONS = "events.mentions"
+
+# Topics whose latest record per key is what matters: compacted, so state is replayable.
+COMPACTED = frozenset({EVENTS_ENRICHED, ARTICLES_OUTCOMES})
+
+ALL_TOPICS = (
+    ARTICLES_RAW,
+    ARTICLES_DLQ,
+    ARTICLES_OUTCOMES,
+    ARTICLES_VALID,
+    EVENTS_CANDIDATES,
+    EVENTS_ENRICHED,
+    EVENTS_MENTIONS,
+)
+
+
+@dataclass(frozen=True)
+class TopicNames:
+    """The concrete topic names for one deployment (base names with an optional prefix)."""
+
+    prefix: str = ""
+
+    def __getitem__(self, base: str) -> str:
+        return f"{self.prefix}{base}"
+
+    def all(self) -> list[str]:
+        return [self[t] for t in ALL_TOPICS]

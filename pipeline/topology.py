@@ -1,0 +1,215 @@
+"""The Wirestream stream topology, wired in one place.
+
+    articles.raw (bytes)
+      │ validate ── bad input ──► articles.dlq (DeadLetter) + articles.outcomes (rejected)
+      ▼
+    articles.valid (key: content fingerprint)
+      │ dedup_articles [table seen-articles] ── copy ──► articles.outcomes (duplicate)
+      │ extract_events
+      ▼                                          └─────► articles.outcomes (processed)
+    events.candidates (key: canonical event id)
+      │ dedup_events [table event-state] → enrich
+      ├──► events.enriched (key: event id, compacted; re-emitted as counts change)
+      └──► events.mentions (key: mention id)
+
+Repartitioning through `articles.valid` and `events.candidates` makes every record meet its
+table state in one partition, whatever the number of workers. Agents are short loops over
+pure steps (`pipeline.steps`); each step's name is its agent name, metric label and the
+dead letter's `stage`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from datetime import UTC, datetime
+
+import faust
+
+from pipeline import topics as T
+from pipeline.codec import encode, input_ref
+from pipeline.errors import InputError, StepFailedError
+from pipeline.kafka_io import LagProbe
+from pipeline.metrics import WirestreamMetrics
+from pipeline.settings import WirestreamSettings
+from pipeline.steps import article_dedup, enrich, event_dedup, validate
+from pipeline.steps.extract import extract_events
+from schemas.records import (
+    ArticleOutcome,
+    DeadLetter,
+    EventCandidate,
+    EventMention,
+    ValidArticle,
+)
+
+log = logging.getLogger(__name__)
+
+EXTRACT_STAGE = "extract_events"
+
+
+def _faust_broker_url(servers: str) -> str:
+    return ";".join(f"kafka://{s.strip()}" for s in servers.split(",") if s.strip())
+
+
+def create_app(settings: WirestreamSettings, metrics: WirestreamMetrics) -> faust.App:
+    """Build the Faust app with all topics, tables and agents."""
+    names = T.TopicNames(settings.topic_prefix)
+    app = faust.App(
+        settings.app_id,
+        broker=_faust_broker_url(settings.bootstrap_servers),
+        store="memory://",  # state is rebuilt from the changelog topics on start
+        datadir=settings.data_dir,
+        topic_partitions=settings.partitions,
+        topic_replication_factor=settings.replication_factor,
+        processing_guarantee=settings.processing_guarantee,
+        consumer_auto_offset_reset="earliest",
+        web_enabled=False,
+        key_serializer="raw",
+        value_serializer="raw",
+    )
+
+    def topic(base: str) -> faust.TopicT:
+        return app.topic(names[base], key_type=bytes, value_type=bytes)
+
+    raw, dlq, outcomes = topic(T.ARTICLES_RAW), topic(T.ARTICLES_DLQ), topic(T.ARTICLES_OUTCOMES)
+    valid, candidates = topic(T.ARTICLES_VALID), topic(T.EVENTS_CANDIDATES)
+    enriched, mentions = topic(T.EVENTS_ENRICHED), topic(T.EVENTS_MENTIONS)
+
+    # Plain key/value types: Faust stores them as JSON in the changelog topics.
+    seen_articles = app.Table("seen-articles", default=None, key_type=str,
+                              partitions=settings.partitions)
+    event_state = app.Table("event-state", default=None, key_type=str,
+                            partitions=settings.partitions)
+
+    async def emit_outcome(outcome: ArticleOutcome, ingest_ts: float) -> None:
+        await outcomes.send(key=outcome.input_ref.encode(), value=encode(outcome))
+        metrics.outcomes.labels(outcome.status).inc()
+        metrics.latency.labels(T.ARTICLES_OUTCOMES).observe(max(time.time() - ingest_ts, 0))
+
+    async def dead_letter(err: InputError, original: bytes, ref: str, ingest_ts: float) -> None:
+        topic_name, partition, offset = ref.rsplit(":", 2)
+        letter = DeadLetter(stage=err.stage, error_type=err.error_type, message=err.message,
+                            original=original, source_topic=topic_name,
+                            partition=int(partition), offset=int(offset), failed_at=_now())
+        await dlq.send(key=ref.encode(), value=encode(letter))
+        metrics.failed.labels(err.stage, err.error_type).inc()
+        metrics.dead_letters.labels(err.error_type).inc()
+        await emit_outcome(ArticleOutcome(input_ref=ref, status="rejected",
+                                          reason=err.error_type, decided_at=_now()), ingest_ts)
+
+    def as_input_error(exc: Exception, stage: str) -> InputError:
+        """Expected input errors pass through; anything else is a step failure on this record."""
+        if isinstance(exc, InputError):
+            return exc
+        log.error("step %s failed on a record", stage, exc_info=exc)
+        return StepFailedError(f"{stage} failed: {type(exc).__name__}: {exc}", stage=stage)
+
+    @app.agent(raw, name=validate.STAGE)
+    async def validate_articles(stream: faust.StreamT) -> None:
+        async for event in stream.events():
+            msg = event.message
+            ref = input_ref(msg.topic, msg.partition, msg.offset)
+            value = event.value or b""
+            try:
+                with metrics.stage_seconds.labels(validate.STAGE).time():
+                    article = validate.decode_article(value, max_bytes=settings.max_article_bytes)
+            except Exception as exc:  # noqa: BLE001 - bad input must never stop the partition
+                await dead_letter(as_input_error(exc, validate.STAGE), value, ref, msg.timestamp)
+                continue
+            metrics.processed.labels(validate.STAGE).inc()
+            fingerprint = article_dedup.content_fingerprint(article)
+            record = ValidArticle(input_ref=ref, ingest_ts=msg.timestamp,
+                                  fingerprint=fingerprint, article=article)
+            await valid.send(key=fingerprint.encode(), value=encode(record))
+
+    @app.agent(valid, name=article_dedup.STAGE)
+    async def dedup_articles(stream: faust.StreamT) -> None:
+        window = settings.article_dedup_window_hours * 3600
+        async for value in stream:
+            record = ValidArticle.model_validate_json(value)
+            article = record.article
+            decision = article_dedup.check_article(seen_articles, record.fingerprint, article,
+                                                   window_seconds=window)
+            metrics.processed.labels(article_dedup.STAGE).inc()
+            if decision.is_duplicate:
+                metrics.duplicates.labels("article").inc()
+                await emit_outcome(ArticleOutcome(
+                    input_ref=record.input_ref, status="duplicate", article_id=article.id,
+                    duplicate_of=decision.duplicate_of, similarity=decision.similarity,
+                    published_at=article.published_at, decided_at=_now()), record.ingest_ts)
+                continue
+            try:
+                with metrics.stage_seconds.labels(EXTRACT_STAGE).time():
+                    found = extract_events(article)
+            except Exception as exc:  # noqa: BLE001 - a poison record must not stop the partition
+                await dead_letter(as_input_error(exc, EXTRACT_STAGE), encode(article),
+                                  record.input_ref, record.ingest_ts)
+                continue
+            metrics.processed.labels(EXTRACT_STAGE).inc()
+            batch = event_dedup.make_candidates(article, found, input_ref=record.input_ref,
+                                                ingest_ts=record.ingest_ts)
+            for candidate in batch:
+                metrics.events_extracted.labels(candidate.event.root).inc()
+                await candidates.send(key=candidate.event_id.encode(), value=encode(candidate))
+            await emit_outcome(ArticleOutcome(
+                input_ref=record.input_ref, status="processed", article_id=article.id,
+                event_ids=sorted({c.event_id for c in batch}),
+                published_at=article.published_at, decided_at=_now()), record.ingest_ts)
+
+    @app.agent(candidates, name=event_dedup.STAGE)
+    async def dedup_events(stream: faust.StreamT) -> None:
+        async for value in stream:
+            candidate = EventCandidate.model_validate_json(value)
+            stored = event_state.get(candidate.event_id)
+            previous = event_dedup.EventAggregate.model_validate(stored) if stored else None
+            aggregate, counted = event_dedup.merge_mention(
+                previous, candidate, max_article_refs=settings.event_max_article_refs)
+            metrics.processed.labels(event_dedup.STAGE).inc()
+            if not counted:
+                continue
+            if previous is not None:
+                metrics.duplicates.labels("event").inc()
+            event_state[candidate.event_id] = aggregate.model_dump(mode="json")
+            record = enrich.enrich_event(candidate.event_id, aggregate)
+            metrics.processed.labels(enrich.STAGE).inc()
+            mention = _mention(candidate)
+            await mentions.send(key=mention.mention_id.encode(), value=encode(mention))
+            await enriched.send(key=record.event_id.encode(), value=encode(record))
+            metrics.latency.labels(T.EVENTS_ENRICHED).observe(
+                max(time.time() - candidate.ingest_ts, 0))
+
+    @app.task
+    async def mark_ready() -> None:
+        # Runs once the app (consumer, producer, agents) has started.
+        metrics.ready.set(1)
+
+    lag_probe = LagProbe(settings, settings.app_id)
+
+    @app.timer(interval=settings.lag_poll_seconds)
+    async def report_lag() -> None:
+        # kafka-python is blocking: keep it off the event loop.
+        try:
+            lags = await asyncio.to_thread(lag_probe.measure)
+        except Exception:  # noqa: BLE001 - metrics must never take the worker down
+            log.warning("could not read consumer lag", exc_info=True)
+            lag_probe.close()
+            return
+        for topic_name, partition, lag in lags:
+            metrics.consumer_lag.labels(topic_name, str(partition)).set(lag)
+
+    return app
+
+
+def _mention(candidate: EventCandidate) -> EventMention:
+    return EventMention(
+        mention_id=candidate.mention_id, event_id=candidate.event_id,
+        article_id=candidate.article.id, source=candidate.article.source,
+        url=candidate.article.url, published_at=candidate.published_at,
+        code=candidate.event.code, status=candidate.event.status,
+        evidence=candidate.event.evidence, confidence=candidate.event.confidence,
+    )
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,31 @@
+"""Run one Wirestream worker process: metrics endpoint + Faust worker until signalled."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import faust
+from prometheus_client import CollectorRegistry
+
+from pipeline.kafka_io import ensure_topics
+from pipeline.metrics import WirestreamMetrics, serve_metrics
+from pipeline.settings import WirestreamSettings
+from pipeline.topology import create_app
+
+log = logging.getLogger(__name__)
+
+
+def run_worker(settings: WirestreamSettings, *, loglevel: str = "info") -> None:
+    """Create topics if needed, expose /metrics, and process until SIGINT/SIGTERM."""
+    ensure_topics(settings)
+    registry = CollectorRegistry()
+    metrics = WirestreamMetrics.create(registry)
+    port = serve_metrics(registry, settings.metrics_host, settings.metrics_port)
+    # One parseable line so launchers (demo, tests) learn the port when it was 0.
+    log.warning("wirestream metrics on http://%s:%d/metrics", settings.metrics_host, port)
+    Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
+    app = create_app(settings, metrics)
+    worker = faust.Worker(app, loglevel=loglevel, redirect_stdouts=False,
+                          workdir=settings.data_dir)
+    worker.execute_from_commandline()

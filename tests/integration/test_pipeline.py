@@ -1,0 +1,181 @@
+"""End to end on the real broker: articles.raw in, every output topic checked."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from pipeline import topics as T
+from pipeline.demo import latest_events, message_key, publish_files, read_lines, wait_for_outcomes
+from pipeline.kafka_io import publish, read_topic
+from schemas.records import DeadLetter
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+
+def raw_topic(settings) -> str:
+    return T.TopicNames(settings.topic_prefix)[T.ARTICLES_RAW]
+
+
+def seed_lines() -> list[bytes]:
+    return read_lines([SEEDS / "articles.jsonl"])
+
+
+def article_line(article_id: str, **changes) -> bytes:
+    for line in seed_lines():
+        record = json.loads(line)
+        if record["id"] == article_id:
+            return json.dumps({**record, **changes}).encode()
+    raise KeyError(article_id)
+
+
+def require_tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{name} is missing in CI: scripts/ensure-tools.sh should install it")
+        pytest.skip(f"{name} not installed (scripts/ensure-tools.sh installs it)")
+    return path
+
+
+def test_seed_article_yields_its_events(pipeline_settings, worker):
+    seed = article_line("seed-000", id="seed-e2e")
+    sent = publish(pipeline_settings, raw_topic(pipeline_settings), [(b"seed-e2e", seed)])
+    [outcome] = wait_for_outcomes(pipeline_settings, sent).values()
+    assert outcome.status == "processed"
+    assert outcome.article_id == "seed-e2e"
+    assert len(outcome.event_ids) >= 5
+    events = latest_events(pipeline_settings, event_ids=set(outcome.event_ids))
+    assert {e.event_id for e in events} == set(outcome.event_ids)
+    triples = {(e.source.country, e.target.country if e.target else None, e.root)
+               for e in events}
+    # Required seed events: Netanyahu meets US officials; Egypt and Jordan reject the plan.
+    assert ("ISR", "USA", "04") in triples
+    assert ("EGY", "USA", "12") in triples
+    assert ("JOR", "USA", "12") in triples
+    for e in events:
+        assert e.label and e.root_label and 1 <= e.quad_class <= 4
+        assert e.articles[0].id == "seed-e2e"
+        assert e.evidence.sentence in json.loads(seed)["body"]
+    mentions = read_topic(pipeline_settings,
+                          T.TopicNames(pipeline_settings.topic_prefix)[T.EVENTS_MENTIONS])
+    mentioned = {json.loads(v)["event_id"] for _, v in mentions}
+    assert set(outcome.event_ids) <= mentioned
+
+
+def test_bad_records_are_dead_lettered_with_reasons(pipeline_settings, worker):
+    lines = read_lines([SEEDS / "bad-records.jsonl"])
+    oversize = json.dumps({"id": "big", "source": "s", "published_at": "2025-02-04",
+                           "body": "word " * 20_000}).encode()
+    records = [(message_key(line), line) for line in lines] + [(b"big", oversize), (b"t", b"")]
+    sent = publish(pipeline_settings, raw_topic(pipeline_settings), records)
+    outcomes = wait_for_outcomes(pipeline_settings, sent)
+    assert len(outcomes) == len(sent)
+    assert {o.status for o in outcomes.values()} == {"rejected"}
+    reasons = {p.input_ref: outcomes[p.input_ref].reason for p in sent}
+    by_value = dict(zip([value for _, value in records], [reasons[p.input_ref] for p in sent],
+                        strict=True))
+    assert by_value[oversize] == "oversize"
+    assert by_value[b""] == "invalid_json"
+    assert by_value[b"not json at all"] == "invalid_json"
+    assert "invalid_encoding" in by_value.values()
+    assert "empty_body" in by_value.values()
+    assert "schema_violation" in by_value.values()
+
+    wanted = {p.input_ref for p in sent}
+    dlq_topic = T.TopicNames(pipeline_settings.topic_prefix)[T.ARTICLES_DLQ]
+    dlq = read_topic(pipeline_settings, dlq_topic,
+                     until=lambda rs: wanted <= {k.decode() for k, _ in rs})
+    letters = {k.decode(): DeadLetter.model_validate_json(v) for k, v in dlq}
+    for published, (_, value) in zip(sent, records, strict=True):
+        letter = letters[published.input_ref]
+        assert letter.stage == "validate"
+        assert letter.error_type == outcomes[published.input_ref].reason
+        assert letter.message
+        assert letter.original == value
+        assert (letter.partition, letter.offset) == (published.partition, published.offset)
+    # The wire format carries the original bytes as base64.
+    first = json.loads(dlq[0][1])
+    assert base64.b64decode(first["original"]) == letters[dlq[0][0].decode()].original
+
+
+def test_syndicated_copy_is_a_duplicate(pipeline_settings, worker):
+    original = article_line("sample-001", id="dup-a")
+    copy = article_line("sample-001", id="dup-b", source="other-outlet", title="New headline")
+    sent = publish(pipeline_settings, raw_topic(pipeline_settings),
+                   [(b"dup-a", original), (b"dup-b", copy)])
+    outcomes = list(wait_for_outcomes(pipeline_settings, sent).values())
+    statuses = sorted(o.status for o in outcomes)
+    assert statuses == ["duplicate", "processed"]
+    processed = next(o for o in outcomes if o.status == "processed")
+    duplicate = next(o for o in outcomes if o.status == "duplicate")
+    assert duplicate.duplicate_of == processed.article_id
+    assert duplicate.event_ids == []
+
+
+def test_every_input_gets_exactly_one_outcome(pipeline_settings, worker):
+    tag = "count-"
+    lines = [article_line(a, id=f"{tag}{a}", body=f"{i}. " + json.loads(
+        article_line(a))["body"]) for i, a in enumerate(["sample-002", "sample-003"])]
+    lines += read_lines([SEEDS / "bad-records.jsonl"])
+    sent = publish(pipeline_settings, raw_topic(pipeline_settings),
+                   [(message_key(line), line) for line in lines])
+    wanted = {p.input_ref for p in sent}
+    topic = T.TopicNames(pipeline_settings.topic_prefix)[T.ARTICLES_OUTCOMES]
+    records = read_topic(pipeline_settings, topic,
+                         until=lambda rs: wanted <= {k.decode() for k, _ in rs})
+    ours = [k.decode() for k, _ in records if k.decode() in wanted]
+    assert sorted(ours) == sorted(wanted)  # one each, none missing, none twice
+
+
+def test_seed_folder_publishes_through_the_cli_helpers(pipeline_settings, worker):
+    sent = publish_files(pipeline_settings, sorted(SEEDS.glob("*.jsonl")),
+                         raw_topic(pipeline_settings))
+    outcomes = wait_for_outcomes(pipeline_settings, sent)
+    assert len(outcomes) == len(sent) == len(read_lines(sorted(SEEDS.glob("*.jsonl"))))
+
+
+def test_metrics_endpoint_counts_and_passes_promtool(pipeline_settings, worker):
+    # Runs after the tests above in this module: the worker has processed and rejected input.
+    text = worker.metrics()
+    assert text is not None
+
+    def value(name: str, **labels: str) -> float:
+        label_re = ",".join(f'{k}="{v}"' for k, v in labels.items())
+        match = re.search(rf"^{name}\{{{label_re}\}} (\S+)$", text, re.M)
+        return float(match.group(1)) if match else 0.0
+
+    assert value("wirestream_outcomes_total", status="processed") >= 1
+    assert value("wirestream_outcomes_total", status="rejected") >= 8
+    assert value("wirestream_outcomes_total", status="duplicate") >= 1
+    assert value("wirestream_dead_letters_total", reason="invalid_json") >= 2
+    assert value("wirestream_stage_processed_total", stage="validate") >= 3
+    assert value("wirestream_events_extracted_total", root="04") >= 1
+    assert value("wirestream_end_to_end_latency_seconds_count", output="events.enriched") >= 1
+    assert "wirestream_consumer_lag_messages" in text
+
+    promtool = require_tool("promtool")
+    check = subprocess.run([promtool, "check", "metrics"], input=text.encode(),
+                           capture_output=True, check=False)
+    assert check.returncode == 0, check.stdout.decode() + check.stderr.decode()
+
+
+def test_kcat_reads_enriched_events_by_key(pipeline_settings, worker):
+    kcat = require_tool("kcat")
+    topic = T.TopicNames(pipeline_settings.topic_prefix)[T.EVENTS_ENRICHED]
+    out = subprocess.run(
+        [kcat, "-C", "-b", pipeline_settings.bootstrap_servers, "-t", topic, "-o", "beginning",
+         "-e", "-q", "-f", "%k\t%s\n"],
+        capture_output=True, check=True, timeout=60,
+    ).stdout.decode()
+    rows = [line.split("\t", 1) for line in out.splitlines() if line]
+    assert rows
+    for key, value in rows:
+        assert json.loads(value)["event_id"] == key

@@ -1,0 +1,68 @@
+from datetime import UTC, date, datetime, timedelta
+
+from pipeline.steps.event_dedup import canonical_event_id, make_candidates, merge_mention
+from schemas.records import Actor, Article, Evidence, ExtractedEvent, Location
+
+T0 = datetime(2025, 2, 4, 10, tzinfo=UTC)
+
+
+def article(id_: str, source: str = "wire", when: datetime = T0) -> Article:
+    return Article(id=id_, source=source, body="x", published_at=when)
+
+
+def event(code: str = "040", start: int = 0, day: date | None = None,
+          where: str | None = "USA") -> ExtractedEvent:
+    return ExtractedEvent(
+        source=Actor(text="Netanyahu", code="ISRGOV", country="ISR", role="GOV"),
+        target=Actor(text="Trump", code="USAGOV", country="USA", role="GOV"),
+        code=code, evidence=Evidence(sentence="s", start=start, end=start + 1),
+        location=Location(name="Washington", country=where) if where else None,
+        date_start=day, confidence=0.8,
+    )
+
+
+def test_event_id_is_stable_across_articles_and_wording_details():
+    a, b = article("a"), article("b", "other", T0 + timedelta(hours=3))
+    assert canonical_event_id(event("040"), a) == canonical_event_id(event("043", 50), b)
+
+
+def test_event_id_differs_by_root_day_and_place():
+    a = article("a")
+    base = canonical_event_id(event(), a)
+    assert base != canonical_event_id(event("120"), a)
+    assert base != canonical_event_id(event(day=date(2025, 2, 5)), a)
+    assert base != canonical_event_id(event(where="QAT"), a)
+
+
+def test_stated_date_wins_over_publish_day():
+    on_wed = event(day=date(2025, 2, 5))
+    assert canonical_event_id(on_wed, article("a")) == canonical_event_id(
+        on_wed, article("b", when=T0 + timedelta(days=1)))
+
+
+def test_mentions_merge_with_counts_and_redelivery_is_not_counted():
+    [c1] = make_candidates(article("a", "wire"), [event()], input_ref="r:0:1", ingest_ts=0)
+    [c2] = make_candidates(article("b", "daily", T0 + timedelta(hours=2)), [event()],
+                           input_ref="r:0:2", ingest_ts=0)
+    [c3] = make_candidates(article("b", "daily"), [event(start=90)], input_ref="r:0:2",
+                           ingest_ts=0)
+    assert c1.event_id == c2.event_id == c3.event_id
+    agg, counted = merge_mention(None, c1, max_article_refs=5)
+    assert counted and agg.num_mentions == 1
+    agg, counted = merge_mention(agg, c2, max_article_refs=5)
+    assert counted
+    assert (agg.num_mentions, agg.num_articles, agg.num_sources) == (2, 2, 2)
+    assert agg.last_seen == T0 + timedelta(hours=2)
+    agg, counted = merge_mention(agg, c2, max_article_refs=5)  # redelivered
+    assert not counted and agg.num_mentions == 2
+    agg, _ = merge_mention(agg, c3, max_article_refs=5)  # same article, another sentence
+    assert (agg.num_mentions, agg.num_articles) == (3, 2)
+
+
+def test_article_refs_are_bounded():
+    agg = None
+    for i in range(10):
+        [c] = make_candidates(article(f"a{i}"), [event()], input_ref=f"r:0:{i}", ingest_ts=0)
+        agg, _ = merge_mention(agg, c, max_article_refs=3)
+    assert agg.num_articles == 10
+    assert [r.id for r in agg.articles] == ["a0", "a1", "a2"]
