@@ -19,7 +19,8 @@ broker_app = typer.Typer(help="The local single-node Kafka broker (KRaft, 127.0.
 schemas_app = typer.Typer(help="JSON Schema / AsyncAPI documents generated from the models.")
 app.add_typer(broker_app, name="broker")
 app.add_typer(schemas_app, name="schemas")
-console = Console()
+# Piped output (CI logs, `| less`) gets a width the event table fits in.
+console = Console(width=None if Console().is_terminal else 140)
 
 
 def connected_settings() -> WirestreamSettings:

@@ -75,7 +75,7 @@ def latest_events(
         event = EnrichedEvent.model_validate_json(value)
         if event_ids is None or event.event_id in event_ids:
             latest[event.event_id] = event
-    return sorted(latest.values(), key=lambda e: (e.first_seen, e.event_id))
+    return sorted(latest.values(), key=lambda e: (e.first_seen, e.evidence.start, e.event_id))
 
 
 def run_demo(seeds: Path, *, console: Console, wait: bool = True) -> None:

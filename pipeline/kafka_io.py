@@ -43,14 +43,17 @@ def ensure_topics(settings: WirestreamSettings) -> list[str]:
     admin = KafkaAdminClient(**client_config(settings), client_id="wirestream-admin")
     try:
         existing = set(admin.list_topics())
-        wanted = []
-        for base in T.ALL_TOPICS:
-            name = names[base]
-            if name in existing:
-                continue
-            configs = {"cleanup.policy": "compact"} if base in T.COMPACTED else {}
-            wanted.append(NewTopic(name, settings.partitions, settings.replication_factor,
-                                   topic_configs=configs))
+        compact = {"cleanup.policy": "compact"}
+        # Changelogs too: created here, before Faust starts, they cannot race its metadata
+        # refresh (which otherwise crashes the table's agent with PartitionsMismatch).
+        specs = [(names[base], compact if base in T.COMPACTED else {}) for base in T.ALL_TOPICS]
+        specs += [(T.changelog_topic(settings.app_id, table), compact) for table in T.TABLES]
+        wanted = [
+            NewTopic(name, settings.partitions, settings.replication_factor,
+                     topic_configs=configs)
+            for name, configs in specs
+            if name not in existing
+        ]
         for topic in wanted:
             try:
                 admin.create_topics([topic])

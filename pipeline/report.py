@@ -11,9 +11,12 @@ from schemas.records import Actor, ArticleOutcome, EnrichedEvent
 
 
 def _actor(actor: Actor | None) -> str:
-    if actor is None:
-        return "-"
-    return f"{actor.code} ({actor.text})"
+    return actor.code if actor else "-"
+
+
+def _label(event: EnrichedEvent) -> str:
+    # CAMEO labels carry qualifiers like ", not specified below" that add nothing here.
+    return event.label.split(",")[0]
 
 
 def _when(event: EnrichedEvent) -> str:
@@ -26,12 +29,12 @@ def _when(event: EnrichedEvent) -> str:
 
 def events_table(events: Iterable[EnrichedEvent]) -> Table:
     table = Table(title="events.enriched", show_lines=False)
-    for column in ("source", "code", "label", "target", "status", "where", "when", "quad",
-                   "gold.", "mentions"):
-        table.add_column(column)
+    for column in ("source", "code", "event", "target", "status", "where", "when", "quad",
+                   "goldstein", "mentions"):
+        table.add_column(column, no_wrap=column != "event")
     for e in events:
         table.add_row(
-            _actor(e.source), e.code, e.label, _actor(e.target), e.status,
+            _actor(e.source), e.code, _label(e), _actor(e.target), e.status,
             e.location.name if e.location else "-", _when(e), str(e.quad_class),
             f"{e.goldstein:+.1f}", str(e.num_mentions),
         )

@@ -26,6 +26,17 @@ ALL_TOPICS = (
 )
 
 
+# Faust tables; each is backed by a compacted changelog topic with the stream's partitions.
+TABLE_SEEN_ARTICLES = "seen-articles"
+TABLE_EVENT_STATE = "event-state"
+TABLES = (TABLE_SEEN_ARTICLES, TABLE_EVENT_STATE)
+
+
+def changelog_topic(app_id: str, table: str) -> str:
+    """The name Faust gives a table's changelog topic."""
+    return f"{app_id}-{table}-changelog"
+
+
 @dataclass(frozen=True)
 class TopicNames:
     """The concrete topic names for one deployment (base names with an optional prefix)."""

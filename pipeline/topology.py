@@ -77,9 +77,9 @@ def create_app(settings: WirestreamSettings, metrics: WirestreamMetrics) -> faus
     enriched, mentions = topic(T.EVENTS_ENRICHED), topic(T.EVENTS_MENTIONS)
 
     # Plain key/value types: Faust stores them as JSON in the changelog topics.
-    seen_articles = app.Table("seen-articles", default=None, key_type=str,
+    seen_articles = app.Table(T.TABLE_SEEN_ARTICLES, default=None, key_type=str,
                               partitions=settings.partitions)
-    event_state = app.Table("event-state", default=None, key_type=str,
+    event_state = app.Table(T.TABLE_EVENT_STATE, default=None, key_type=str,
                             partitions=settings.partitions)
 
     async def emit_outcome(outcome: ArticleOutcome, ingest_ts: float) -> None:

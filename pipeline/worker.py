@@ -24,7 +24,10 @@ def run_worker(settings: WirestreamSettings, *, loglevel: str = "info") -> None:
     port = serve_metrics(registry, settings.metrics_host, settings.metrics_port)
     # One parseable line so launchers (demo, tests) learn the port when it was 0.
     log.warning("wirestream metrics on http://%s:%d/metrics", settings.metrics_host, port)
-    Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
+    # Absolute: the Faust worker changes into its workdir, so a relative path would move.
+    data_dir = Path(settings.data_dir).resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    settings = settings.model_copy(update={"data_dir": str(data_dir)})
     app = create_app(settings, metrics)
     worker = faust.Worker(app, loglevel=loglevel, redirect_stdouts=False,
                           workdir=settings.data_dir)
