@@ -18,7 +18,9 @@ app = typer.Typer(help="Wirestream: news articles in, structured events out, on 
 broker_app = typer.Typer(help="The local single-node Kafka broker (KRaft, 127.0.0.1).")
 schemas_app = typer.Typer(help="JSON Schema / AsyncAPI documents generated from the models.")
 app.add_typer(broker_app, name="broker")
+eval_app = typer.Typer(help="Score the pipeline's steps against labelled files.")
 app.add_typer(schemas_app, name="schemas")
+app.add_typer(eval_app, name="eval")
 # Piped output (CI logs, `| less`) gets a width the event table fits in.
 console = Console(width=None if Console().is_terminal else 140)
 
@@ -123,6 +125,26 @@ def schemas_write(
 
     for path in write_documents(out):
         console.print(f"wrote {path}")
+
+
+@eval_app.command("events")
+def eval_events(
+    gold: Annotated[Path, typer.Argument(help="Gold file (seeds/README.md format)")],
+) -> None:
+    """Precision/recall/F1 of extracted (source, target, root) plus location/date/status."""
+    from pipeline.evaluation.events import run
+
+    run(gold, console)
+
+
+@eval_app.command("dedup")
+def eval_dedup(
+    labelled: Annotated[Path, typer.Argument(help="Labelled articles (story, dup_group)")],
+) -> None:
+    """Near-duplicate pairwise P/R and story BCubed P/R/F1 of the dedup steps."""
+    from pipeline.evaluation.dedup import run
+
+    run(labelled, console)
 
 
 def main() -> None:
