@@ -121,9 +121,12 @@ class Evidence(_Record):
 
 
 class ExtractedEvent(_Record):
-    """One event as the extractor finds it in one article (before dedup and enrichment)."""
+    """One event as the extractor finds it in one article (before dedup and enrichment).
 
-    source: Actor
+    `source` is None when the text does not name who acted ("33 hostages were released").
+    """
+
+    source: Actor | None = None
     target: Actor | None = None
     code: CameoCode
     status: EventStatus = "actual"
@@ -151,7 +154,7 @@ class EnrichedEvent(_Record):
 
     schema_version: int = SCHEMA_VERSION
     event_id: str = Field(description="Stable id from (source, target, root, location, day)")
-    source: Actor
+    source: Actor | None = None
     target: Actor | None = None
     code: CameoCode
     root: CameoCode
@@ -160,11 +163,13 @@ class EnrichedEvent(_Record):
     quad_class: int = Field(ge=1, le=4, description="1 verbal coop, 2 material coop, 3 verbal "
                             "conflict, 4 material conflict")
     goldstein: float = Field(ge=-10.0, le=10.0)
+    plover: str = Field(description="PLOVER event type the CAMEO code maps to")
     status: EventStatus
     location: Location | None = None
     date_start: date | None = None
     date_end: date | None = None
     quantity: int | None = None
+    story_id: str | None = Field(default=None, description="Story of the first reporting article")
     num_mentions: int = Field(ge=1)
     num_articles: int = Field(ge=1)
     num_sources: int = Field(ge=1)
@@ -218,6 +223,8 @@ class ArticleOutcome(_Record):
     event_ids: list[str] = Field(default_factory=list)
     duplicate_of: str | None = Field(default=None, description="Article id this one repeats")
     similarity: float | None = Field(default=None, ge=0.0, le=1.0)
+    story_id: str | None = Field(default=None, description="Articles about the same happening "
+                                 "share a story id")
     reason: str | None = Field(default=None, description="error_type when rejected")
     published_at: UtcDatetime | None = None
     decided_at: UtcDatetime

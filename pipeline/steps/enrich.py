@@ -30,6 +30,7 @@ def enrich_event(event_id: str, aggregate: EventAggregate) -> EnrichedEvent:
         root_label=cameo.root_label,
         quad_class=cameo.quad_class,
         goldstein=cameo.goldstein,
+        plover=cameo.plover,
         status=event.status,
         location=event.location,
         date_start=event.date_start,

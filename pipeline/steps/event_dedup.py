@@ -35,8 +35,9 @@ def canonical_event_id(event: ExtractedEvent, article: Article) -> str:
     location = ""
     if event.location is not None:
         location = event.location.country or event.location.name.casefold()
+    source = event.source.code if event.source else ""
     target = event.target.code if event.target else ""
-    return _digest(event.source.code, target, event.root, location, day)
+    return _digest(source, target, event.root, location, day)
 
 
 def mention_id(event_id: str, article_id: str, event: ExtractedEvent) -> str:

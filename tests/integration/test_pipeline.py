@@ -54,7 +54,8 @@ def test_seed_article_yields_its_events(pipeline_settings, worker):
     assert len(outcome.event_ids) >= 5
     events = latest_events(pipeline_settings, event_ids=set(outcome.event_ids))
     assert {e.event_id for e in events} == set(outcome.event_ids)
-    triples = {(e.source.country, e.target.country if e.target else None, e.root)
+    triples = {(e.source.country if e.source else None,
+                e.target.country if e.target else None, e.root)
                for e in events}
     # Required seed events: Netanyahu meets US officials; Egypt and Jordan reject the plan.
     assert ("ISR", "USA", "04") in triples
