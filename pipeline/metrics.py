@@ -20,6 +20,8 @@ class WirestreamMetrics:
     outcomes: Counter
     latency: Histogram
     consumer_lag: Gauge
+    state_entries: Gauge
+    expired: Counter
     ready: Gauge
 
     @classmethod
@@ -49,6 +51,10 @@ class WirestreamMetrics:
             consumer_lag=Gauge("wirestream_consumer_lag_messages",
                                "Messages not yet committed by the worker's consumer group",
                                ("topic", "partition"), registry=registry),
+            state_entries=Gauge("wirestream_state_entries", "Entries in a state table "
+                                "(this worker's partitions)", ("table",), registry=registry),
+            expired=counter("wirestream_state_expired_total",
+                            "State entries dropped after their event-time window", ("table",)),
             ready=Gauge("wirestream_worker_ready", "1 once the worker's app has started",
                         registry=registry),
         )

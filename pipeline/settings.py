@@ -27,6 +27,10 @@ class WirestreamSettings(BaseSettings):
     max_article_bytes: int = Field(default=1_000_000, ge=1024, description="Larger inputs are "
                                    "dead-lettered before parsing")
     article_dedup_window_hours: float = Field(default=72.0, gt=0)
+    event_window_days: float = Field(default=7.0, gt=0, description="Canonical events are "
+                                     "forgotten this long after their last mention (event time)")
+    event_update_interval_seconds: float = Field(default=5.0, ge=0, description="At most one "
+                                                 "updated record per event per interval")
     event_max_article_refs: int = Field(default=20, ge=1, description="Bound on `articles` per "
                                         "canonical event")
     metrics_port: int = Field(default=9108, ge=0, description="Prometheus /metrics port; 0 = "

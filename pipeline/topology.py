@@ -34,10 +34,13 @@ from pipeline.kafka_io import LagProbe
 from pipeline.metrics import WirestreamMetrics
 from pipeline.settings import WirestreamSettings
 from pipeline.steps import article_dedup, enrich, event_dedup, validate
+from pipeline.steps.expiry import ExpiryIndex
 from pipeline.steps.extract import extract_events
+from pipeline.steps.throttle import UpdateThrottle
 from schemas.records import (
     ArticleOutcome,
     DeadLetter,
+    EnrichedEvent,
     EventCandidate,
     EventMention,
     ValidArticle,
@@ -79,8 +82,18 @@ def create_app(settings: WirestreamSettings, metrics: WirestreamMetrics) -> faus
     # Plain key/value types: Faust stores them as JSON in the changelog topics.
     seen_articles = app.Table(T.TABLE_SEEN_ARTICLES, default=None, key_type=str,
                               partitions=settings.partitions)
+    event_expiry = ExpiryIndex(settings.event_window_days * 86400)
+    throttle: UpdateThrottle[EnrichedEvent] = UpdateThrottle(
+        settings.event_update_interval_seconds, time.monotonic)
+
+    async def rebuild_event_expiry() -> None:
+        # The expiry index is derived state: rebuild it from the recovered table.
+        for key, stored in event_state.items():
+            last_seen = datetime.fromisoformat(stored["last_seen"]).timestamp()
+            event_expiry.touch(key, stored.get("partition") or 0, last_seen)
+
     event_state = app.Table(T.TABLE_EVENT_STATE, default=None, key_type=str,
-                            partitions=settings.partitions)
+                            partitions=settings.partitions, on_recover=rebuild_event_expiry)
 
     async def emit_outcome(outcome: ArticleOutcome, ingest_ts: float) -> None:
         await outcomes.send(key=outcome.input_ref.encode(), value=encode(outcome))
@@ -159,8 +172,9 @@ def create_app(settings: WirestreamSettings, metrics: WirestreamMetrics) -> faus
 
     @app.agent(candidates, name=event_dedup.STAGE)
     async def dedup_events(stream: faust.StreamT) -> None:
-        async for value in stream:
-            candidate = EventCandidate.model_validate_json(value)
+        async for event in stream.events():
+            candidate = EventCandidate.model_validate_json(event.value)
+            partition = event.message.partition
             stored = event_state.get(candidate.event_id)
             previous = event_dedup.EventAggregate.model_validate(stored) if stored else None
             aggregate, counted = event_dedup.merge_mention(
@@ -170,14 +184,33 @@ def create_app(settings: WirestreamSettings, metrics: WirestreamMetrics) -> faus
                 continue
             if previous is not None:
                 metrics.duplicates.labels("event").inc()
+            aggregate.partition = partition
             event_state[candidate.event_id] = aggregate.model_dump(mode="json")
-            record = enrich.enrich_event(candidate.event_id, aggregate)
-            metrics.processed.labels(enrich.STAGE).inc()
+            event_expiry.touch(candidate.event_id, partition, candidate.published_at.timestamp())
+            for key in event_expiry.expired(partition):
+                # Deleting while processing this partition sends the tombstone to the
+                # changelog partition the key lives in.
+                if key in event_state:
+                    del event_state[key]
+                    metrics.expired.labels(T.TABLE_EVENT_STATE).inc()
             mention = _mention(candidate)
             await mentions.send(key=mention.mention_id.encode(), value=encode(mention))
-            await enriched.send(key=record.event_id.encode(), value=encode(record))
-            metrics.latency.labels(T.EVENTS_ENRICHED).observe(
-                max(time.time() - candidate.ingest_ts, 0))
+            record = enrich.enrich_event(candidate.event_id, aggregate)
+            metrics.processed.labels(enrich.STAGE).inc()
+            if throttle.offer(record.event_id, record, first=previous is None) is not None:
+                await emit_event(record, candidate.ingest_ts)
+
+    async def emit_event(record: EnrichedEvent, ingest_ts: float | None) -> None:
+        await enriched.send(key=record.event_id.encode(), value=encode(record))
+        if ingest_ts is not None:
+            metrics.latency.labels(T.EVENTS_ENRICHED).observe(max(time.time() - ingest_ts, 0))
+
+    @app.timer(interval=1.0)
+    async def flush_event_updates() -> None:
+        for record in throttle.due():
+            await emit_event(record, None)
+        metrics.state_entries.labels(T.TABLE_EVENT_STATE).set(len(event_expiry))
+        metrics.state_entries.labels(T.TABLE_SEEN_ARTICLES).set(len(seen_articles))
 
     @app.task
     async def mark_ready() -> None:

@@ -170,6 +170,8 @@ class EnrichedEvent(_Record):
     date_end: date | None = None
     quantity: int | None = None
     story_id: str | None = Field(default=None, description="Story of the first reporting article")
+    revision: int = Field(ge=1, description="1 = first announcement of this event; higher = "
+                          "updated counts (gaps: throttled updates were coalesced)")
     num_mentions: int = Field(ge=1)
     num_articles: int = Field(ge=1)
     num_sources: int = Field(ge=1)
@@ -260,6 +262,7 @@ class EventCandidate(_Record):
     event: ExtractedEvent
     article: ArticleRef
     published_at: UtcDatetime
+    story_id: str | None = None
     input_ref: str
     ingest_ts: float
 

@@ -36,6 +36,8 @@ def enrich_event(event_id: str, aggregate: EventAggregate) -> EnrichedEvent:
         date_start=event.date_start,
         date_end=event.date_end,
         quantity=event.quantity,
+        story_id=aggregate.story_id,
+        revision=aggregate.revision,
         num_mentions=aggregate.num_mentions,
         num_articles=aggregate.num_articles,
         num_sources=aggregate.num_sources,

@@ -7,7 +7,7 @@ in the worker) and passes them in and out.
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -25,13 +25,14 @@ def _digest(*parts: str) -> str:
     return hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=10).hexdigest()
 
 
-def canonical_event_id(event: ExtractedEvent, article: Article) -> str:
+def canonical_event_id(event: ExtractedEvent, reference_day: date) -> str:
     """Stable id from (source, target, root, location, day).
 
-    The day is the event's own date when the text states one, else the publish day, so two
-    outlets reporting the same meeting on the same day get the same id.
+    The day is the event's own date when the text states one, else `reference_day` (the
+    publish day; for a near-duplicate copy, its original's), so two outlets reporting the
+    same meeting on the same day get the same id.
     """
-    day = (event.date_start or article.published_at.date()).isoformat()
+    day = (event.date_start or reference_day).isoformat()
     location = ""
     if event.location is not None:
         location = event.location.country or event.location.name.casefold()
@@ -46,12 +47,20 @@ def mention_id(event_id: str, article_id: str, event: ExtractedEvent) -> str:
 
 
 def make_candidates(
-    article: Article, events: list[ExtractedEvent], *, input_ref: str, ingest_ts: float
+    article: Article,
+    events: list[ExtractedEvent],
+    *,
+    input_ref: str,
+    ingest_ts: float,
+    story_id: str | None = None,
+    reference_day: date | None = None,
 ) -> list[EventCandidate]:
+    """One candidate per extracted event, keyed for the event-dedup partition."""
     ref = ArticleRef(id=article.id, source=article.source, url=article.url, title=article.title)
+    day = reference_day or article.published_at.date()
     candidates = []
     for event in events:
-        event_id = canonical_event_id(event, article)
+        event_id = canonical_event_id(event, day)
         candidates.append(
             EventCandidate(
                 event_id=event_id,
@@ -59,6 +68,7 @@ def make_candidates(
                 event=event,
                 article=ref,
                 published_at=article.published_at,
+                story_id=story_id,
                 input_ref=input_ref,
                 ingest_ts=ingest_ts,
             )
@@ -72,6 +82,9 @@ class EventAggregate(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     event: ExtractedEvent
+    revision: int = 0  # bumped on every counted mention; 1 = first announcement
+    partition: int | None = None  # partition the state lives in, for expiry after recovery
+    story_id: str | None = None
     num_mentions: int = 0
     first_seen: datetime
     last_seen: datetime
@@ -96,10 +109,12 @@ def merge_mention(
     """
     seen_at = candidate.published_at.astimezone(UTC)
     if aggregate is None:
-        aggregate = EventAggregate(event=candidate.event, first_seen=seen_at, last_seen=seen_at)
+        aggregate = EventAggregate(event=candidate.event, first_seen=seen_at, last_seen=seen_at,
+                                   story_id=candidate.story_id)
     elif candidate.mention_id in aggregate.mention_ids:
         return aggregate, False
     agg = aggregate.model_copy(deep=True)
+    agg.revision += 1
     agg.num_mentions += 1
     agg.first_seen = min(agg.first_seen, seen_at)
     agg.last_seen = max(agg.last_seen, seen_at)
