@@ -22,6 +22,7 @@ class WirestreamMetrics:
     consumer_lag: Gauge
     state_entries: Gauge
     expired: Counter
+    recovery_seconds: Gauge
     ready: Gauge
 
     @classmethod
@@ -55,7 +56,10 @@ class WirestreamMetrics:
                                 "(this worker's partitions)", ("table",), registry=registry),
             expired=counter("wirestream_state_expired_total",
                             "State entries dropped after their event-time window", ("table",)),
-            ready=Gauge("wirestream_worker_ready", "1 once the worker's app has started",
+            recovery_seconds=Gauge("wirestream_recovery_seconds", "Partition assignment to "
+                                   "tables recovered, last rebalance", registry=registry),
+            ready=Gauge("wirestream_worker_ready",
+                        "1 once the worker's tables are recovered and it processes",
                         registry=registry),
         )
 

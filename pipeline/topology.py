@@ -212,9 +212,16 @@ def create_app(settings: WirestreamSettings, metrics: WirestreamMetrics) -> faus
         metrics.state_entries.labels(T.TABLE_EVENT_STATE).set(len(event_expiry))
         metrics.state_entries.labels(T.TABLE_SEEN_ARTICLES).set(len(seen_articles))
 
-    @app.task
-    async def mark_ready() -> None:
-        # Runs once the app (consumer, producer, agents) has started.
+    assigned_at = [time.monotonic()]
+
+    @app.on_partitions_assigned.connect
+    async def on_assigned(sender: faust.App, assigned: object, **kwargs: object) -> None:
+        assigned_at[0] = time.monotonic()
+
+    @app.on_rebalance_complete.connect
+    async def on_recovered(sender: faust.App, **kwargs: object) -> None:
+        # Sent after table recovery: state is complete, processing resumes.
+        metrics.recovery_seconds.set(time.monotonic() - assigned_at[0])
         metrics.ready.set(1)
 
     lag_probe = LagProbe(settings, settings.app_id)
