@@ -38,30 +38,41 @@ def client_config(settings: WirestreamSettings) -> dict[str, Any]:
 
 
 def ensure_topics(settings: WirestreamSettings) -> list[str]:
-    """Create every pipeline topic that does not exist yet; returns the names created."""
-    names = T.TopicNames(settings.topic_prefix)
+    """Create every pipeline topic that does not exist yet; returns the names created.
+
+    Changelogs too: created here, before Faust starts, they cannot race its metadata refresh
+    (which otherwise crashes the table's agent with PartitionsMismatch). An existing topic
+    with the wrong partition count is an error: co-partitioned state would be silently wrong.
+    """
+    specs = T.topic_specs(settings.topic_prefix, settings.app_id, settings.partitions)
     admin = KafkaAdminClient(**client_config(settings), client_id="wirestream-admin")
     try:
         existing = set(admin.list_topics())
-        compact = {"cleanup.policy": "compact"}
-        # Changelogs too: created here, before Faust starts, they cannot race its metadata
-        # refresh (which otherwise crashes the table's agent with PartitionsMismatch).
-        specs = [(names[base], compact if base in T.COMPACTED else {}) for base in T.ALL_TOPICS]
-        specs += [(T.changelog_topic(settings.app_id, table), compact) for table in T.TABLES]
-        wanted = [
-            NewTopic(name, settings.partitions, settings.replication_factor,
-                     topic_configs=configs)
-            for name, configs in specs
-            if name not in existing
-        ]
-        for topic in wanted:
+        _check_partitions(admin, [s for s in specs if s.name in existing])
+        created = []
+        for spec in (s for s in specs if s.name not in existing):
+            configs = {"cleanup.policy": "compact"} if spec.compacted else {}
             try:
-                admin.create_topics([topic])
+                admin.create_topics([NewTopic(spec.name, spec.partitions,
+                                              settings.replication_factor,
+                                              topic_configs=configs)])
+                created.append(spec.name)
             except TopicAlreadyExistsError:
-                log.debug("topic %s created concurrently", topic.name)
-        return [t.name for t in wanted]
+                log.debug("topic %s created concurrently", spec.name)
+        return created
     finally:
         admin.close()
+
+
+def _check_partitions(admin: KafkaAdminClient, specs: list[T.TopicSpec]) -> None:
+    if not specs:
+        return
+    wanted = {s.name: s.partitions for s in specs}
+    for described in admin.describe_topics(list(wanted)):
+        name, found = described["name"], len(described["partitions"])
+        if found != wanted[name]:
+            raise RuntimeError(f"topic {name} has {found} partitions but the pipeline needs "
+                               f"{wanted[name]}; delete it or use another WIRESTREAM_TOPIC_PREFIX")
 
 
 @dataclass(frozen=True)

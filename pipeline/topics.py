@@ -14,6 +14,9 @@ EVENTS_MENTIONS = "events.mentions"
 
 # Topics whose latest record per key is what matters: compacted, so state is replayable.
 COMPACTED = frozenset({EVENTS_ENRICHED, ARTICLES_OUTCOMES})
+# The article-dedup stage reads one partition, so every article meets every candidate it
+# could duplicate, whatever the number of workers (its table is co-partitioned with it).
+SINGLE_PARTITION = frozenset({ARTICLES_VALID})
 
 ALL_TOPICS = (
     ARTICLES_RAW,
@@ -26,10 +29,31 @@ ALL_TOPICS = (
 )
 
 
-# Faust tables; each is backed by a compacted changelog topic with the stream's partitions.
+# Faust tables; each is backed by a compacted changelog topic with its stream's partitions.
 TABLE_SEEN_ARTICLES = "seen-articles"
 TABLE_EVENT_STATE = "event-state"
-TABLES = (TABLE_SEEN_ARTICLES, TABLE_EVENT_STATE)
+TABLE_SOURCE = {TABLE_SEEN_ARTICLES: ARTICLES_VALID, TABLE_EVENT_STATE: EVENTS_CANDIDATES}
+TABLES = tuple(TABLE_SOURCE)
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    name: str
+    partitions: int
+    compacted: bool
+
+
+def topic_specs(prefix: str, app_id: str, partitions: int) -> list[TopicSpec]:
+    """Every topic the pipeline needs, including the tables' changelogs."""
+    names = TopicNames(prefix)
+
+    def count(base: str) -> int:
+        return 1 if base in SINGLE_PARTITION else partitions
+
+    specs = [TopicSpec(names[b], count(b), b in COMPACTED) for b in ALL_TOPICS]
+    specs += [TopicSpec(changelog_topic(app_id, t), count(src), True)
+              for t, src in TABLE_SOURCE.items()]
+    return specs
 
 
 def changelog_topic(app_id: str, table: str) -> str:

@@ -1,21 +1,21 @@
 """The Wirestream stream topology, wired in one place.
 
-    articles.raw (bytes)
+    articles.raw (bytes, N partitions)
       │ validate ── bad input ──► articles.dlq (DeadLetter) + articles.outcomes (rejected)
-      ▼
-    articles.valid (key: content fingerprint)
-      │ dedup_articles [table seen-articles] ── copy ──► articles.outcomes (duplicate)
       │ extract_events
-      ▼                                          └─────► articles.outcomes (processed)
-    events.candidates (key: canonical event id)
+      ▼
+    articles.valid (1 partition: every article meets every earlier copy)
+      │ dedup_articles [table seen-articles] ──► articles.outcomes (processed | duplicate)
+      ▼
+    events.candidates (key: canonical event id, N partitions)
       │ dedup_events [table event-state] → enrich
-      ├──► events.enriched (key: event id, compacted; re-emitted as counts change)
+      ├──► events.enriched (key: event id, compacted; re-emitted, throttled, as counts change)
       └──► events.mentions (key: mention id)
 
-Repartitioning through `articles.valid` and `events.candidates` makes every record meet its
-table state in one partition, whatever the number of workers. Agents are short loops over
-pure steps (`pipeline.steps`); each step's name is its agent name, metric label and the
-dead letter's `stage`.
+Parsing and extraction, the costly steps, run in parallel over the raw partitions; the
+article-dedup stage is cheap and sequential; event state is partitioned by event id. Agents
+are short loops over pure steps (`pipeline.steps`); each step's name is its agent name,
+metric label and the dead letter's `stage`.
 """
 
 from __future__ import annotations
@@ -80,8 +80,7 @@ def create_app(settings: WirestreamSettings, metrics: WirestreamMetrics) -> faus
     enriched, mentions = topic(T.EVENTS_ENRICHED), topic(T.EVENTS_MENTIONS)
 
     # Plain key/value types: Faust stores them as JSON in the changelog topics.
-    seen_articles = app.Table(T.TABLE_SEEN_ARTICLES, default=None, key_type=str,
-                              partitions=settings.partitions)
+    seen_articles = app.Table(T.TABLE_SEEN_ARTICLES, default=None, key_type=str, partitions=1)
     event_expiry = ExpiryIndex(settings.event_window_days * 86400)
     throttle: UpdateThrottle[EnrichedEvent] = UpdateThrottle(
         settings.event_update_interval_seconds, time.monotonic)
@@ -131,9 +130,18 @@ def create_app(settings: WirestreamSettings, metrics: WirestreamMetrics) -> faus
                 await dead_letter(as_input_error(exc, validate.STAGE), value, ref, msg.timestamp)
                 continue
             metrics.processed.labels(validate.STAGE).inc()
+            try:
+                with metrics.stage_seconds.labels(EXTRACT_STAGE).time():
+                    found = extract_events(article)
+            except Exception as exc:  # noqa: BLE001 - a poison record must not stop the partition
+                await dead_letter(as_input_error(exc, EXTRACT_STAGE), value, ref, msg.timestamp)
+                continue
+            metrics.processed.labels(EXTRACT_STAGE).inc()
+            for extracted in found:
+                metrics.events_extracted.labels(extracted.root).inc()
             fingerprint = article_dedup.content_fingerprint(article)
             record = ValidArticle(input_ref=ref, ingest_ts=msg.timestamp,
-                                  fingerprint=fingerprint, article=article)
+                                  fingerprint=fingerprint, article=article, events=found)
             await valid.send(key=fingerprint.encode(), value=encode(record))
 
     @app.agent(valid, name=article_dedup.STAGE)
@@ -142,8 +150,9 @@ def create_app(settings: WirestreamSettings, metrics: WirestreamMetrics) -> faus
         async for value in stream:
             record = ValidArticle.model_validate_json(value)
             article = record.article
-            decision = article_dedup.check_article(seen_articles, record.fingerprint, article,
-                                                   window_seconds=window)
+            with metrics.stage_seconds.labels(article_dedup.STAGE).time():
+                decision = article_dedup.check_article(seen_articles, record.fingerprint,
+                                                       article, window_seconds=window)
             metrics.processed.labels(article_dedup.STAGE).inc()
             if decision.is_duplicate:
                 metrics.duplicates.labels("article").inc()
@@ -152,18 +161,10 @@ def create_app(settings: WirestreamSettings, metrics: WirestreamMetrics) -> faus
                     duplicate_of=decision.duplicate_of, similarity=decision.similarity,
                     published_at=article.published_at, decided_at=_now()), record.ingest_ts)
                 continue
-            try:
-                with metrics.stage_seconds.labels(EXTRACT_STAGE).time():
-                    found = extract_events(article)
-            except Exception as exc:  # noqa: BLE001 - a poison record must not stop the partition
-                await dead_letter(as_input_error(exc, EXTRACT_STAGE), encode(article),
-                                  record.input_ref, record.ingest_ts)
-                continue
-            metrics.processed.labels(EXTRACT_STAGE).inc()
-            batch = event_dedup.make_candidates(article, found, input_ref=record.input_ref,
+            batch = event_dedup.make_candidates(article, record.events,
+                                                input_ref=record.input_ref,
                                                 ingest_ts=record.ingest_ts)
             for candidate in batch:
-                metrics.events_extracted.labels(candidate.event.root).inc()
                 await candidates.send(key=candidate.event_id.encode(), value=encode(candidate))
             await emit_outcome(ArticleOutcome(
                 input_ref=record.input_ref, status="processed", article_id=article.id,

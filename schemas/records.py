@@ -246,12 +246,13 @@ RECORD_MODELS: dict[str, type[BaseModel]] = {
 
 
 class ValidArticle(_Record):
-    """A validated article on its way to dedup, keyed by its content fingerprint."""
+    """A validated article and its extracted events, on its way to article dedup."""
 
     input_ref: str
     ingest_ts: float = Field(description="Kafka timestamp of the raw input, epoch seconds")
     fingerprint: str
     article: Article
+    events: list[ExtractedEvent] = Field(default_factory=list)
 
 
 class EventCandidate(_Record):

@@ -1,0 +1,19 @@
+from pipeline import topics as T
+
+
+def test_article_stage_and_its_changelog_are_single_partition():
+    specs = {s.name: s for s in T.topic_specs("p.", "app", partitions=6)}
+    assert specs["p.articles.valid"].partitions == 1
+    assert specs[T.changelog_topic("app", T.TABLE_SEEN_ARTICLES)].partitions == 1
+    assert specs[T.changelog_topic("app", T.TABLE_EVENT_STATE)].partitions == 6
+    assert specs["p.events.candidates"].partitions == 6
+
+
+def test_every_topic_is_specified_once_and_state_topics_are_compacted():
+    specs = T.topic_specs("", "wirestream", partitions=4)
+    names = [s.name for s in specs]
+    assert len(names) == len(set(names)) == len(T.ALL_TOPICS) + len(T.TABLES)
+    compacted = {s.name for s in specs if s.compacted}
+    assert {"events.enriched", "articles.outcomes"} <= compacted
+    assert all(T.changelog_topic("wirestream", t) in compacted for t in T.TABLES)
+    assert "articles.raw" not in compacted
