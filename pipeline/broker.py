@@ -31,7 +31,7 @@ import subprocess
 import time
 import uuid
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -62,6 +62,7 @@ class BrokerInfo:
     pid: int | None  # None when external
     log_file: Path | None
     external: bool  # True when KAFKA_BOOTSTRAP_SERVERS was used
+    sasl_bootstrap_servers: str | None = None  # SASL_PLAINTEXT listener, when started with users
 
 
 class BrokerError(RuntimeError):
@@ -176,10 +177,41 @@ def find_free_ports(count: int = 2) -> list[int]:
             s.close()
 
 
-def render_server_properties(port: int, controller_port: int, log_dirs: Path) -> str:
-    """Render ``deploy/kafka/server.properties.template`` for one node."""
+def render_server_properties(
+    port: int,
+    controller_port: int,
+    log_dirs: Path,
+    *,
+    sasl_port: int | None = None,
+    sasl_users: Mapping[str, str] | None = None,
+) -> str:
+    """Render ``deploy/kafka/server.properties.template`` for one node.
+
+    With ``sasl_port`` the broker also listens for SASL_PLAINTEXT clients (PLAIN and
+    SCRAM-SHA-256/512; ``deploy/kafka/sasl.properties.template``); PLAIN users come from
+    ``sasl_users``, SCRAM users are added when storage is formatted.
+    """
     template = Template((_deploy_dir() / "server.properties.template").read_text(encoding="utf-8"))
-    return template.substitute(PORT=port, CONTROLLER_PORT=controller_port, LOG_DIRS=log_dirs)
+    sasl = {"SASL_LISTENER": "", "SASL_PROTOCOL": ""}
+    if sasl_port is not None:
+        sasl = {"SASL_LISTENER": f",SASL_PLAINTEXT://127.0.0.1:{sasl_port}",
+                "SASL_PROTOCOL": ",SASL_PLAINTEXT:SASL_PLAINTEXT"}
+    text = template.substitute(PORT=port, CONTROLLER_PORT=controller_port, LOG_DIRS=log_dirs,
+                               **sasl)
+    if sasl_port is None:
+        return text
+    plain_users = " ".join(f'user_{name}="{pw}"' for name, pw in (sasl_users or {}).items())
+    extra = Template((_deploy_dir() / "sasl.properties.template").read_text(encoding="utf-8"))
+    return text + extra.substitute(PLAIN_USERS=plain_users)
+
+
+def scram_format_args(sasl_users: Mapping[str, str]) -> list[str]:
+    """StorageTool arguments that create SCRAM credentials for every user (KRaft bootstrap)."""
+    args = []
+    for name, password in sasl_users.items():
+        for mechanism in ("SCRAM-SHA-256", "SCRAM-SHA-512"):
+            args += ["--add-scram", f"{mechanism}=[name={name},password={password}]"]
+    return args
 
 
 def _new_cluster_id() -> str:
@@ -342,6 +374,7 @@ def _write_state(run_dir: Path, info: BrokerInfo) -> None:
         "pid": info.pid,
         "bootstrap_servers": info.bootstrap_servers,
         "log_file": str(info.log_file),
+        "sasl_bootstrap_servers": info.sasl_bootstrap_servers,
         "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     tmp = run_dir / "state.json.tmp"
@@ -363,6 +396,7 @@ def broker_status(run_dir: Path | None = None) -> BrokerInfo | None:
         pid=pid,
         log_file=Path(log_file) if log_file else None,
         external=False,
+        sasl_bootstrap_servers=state.get("sasl_bootstrap_servers"),
     )
 
 
@@ -456,13 +490,20 @@ def wait_until_ready(bootstrap_servers: str, timeout: float) -> None:
 # -------------------------------------------------------------------------- lifecycle
 
 
-def start_broker(run_dir: Path | None = None, *, timeout: float = 90.0) -> BrokerInfo:
+def start_broker(
+    run_dir: Path | None = None,
+    *,
+    timeout: float = 90.0,
+    sasl_users: Mapping[str, str] | None = None,
+) -> BrokerInfo:
     """Start a local single-node broker (or reuse one) and return once groups can join.
 
     With ``KAFKA_BOOTSTRAP_SERVERS`` set, nothing is started: the external cluster is
     waited for and returned. A broker already running from ``run_dir`` is returned as is.
     Otherwise a fresh broker (empty data dir) is formatted and started in the background;
-    it outlives this process until :func:`stop_broker`.
+    it outlives this process until :func:`stop_broker`. With ``sasl_users`` (name →
+    password) it also opens a SASL_PLAINTEXT listener accepting those users with PLAIN,
+    SCRAM-SHA-256 and SCRAM-SHA-512.
     """
     external = resolve_bootstrap(run_dir)
     if external is not None and external.external:
@@ -472,24 +513,29 @@ def start_broker(run_dir: Path | None = None, *, timeout: float = 90.0) -> Broke
     run_dir.mkdir(parents=True, exist_ok=True)
     with _locked(run_dir):
         running = broker_status(run_dir)
-        return running if running is not None else _start_new(run_dir, timeout)
+        return running if running is not None else _start_new(run_dir, timeout, sasl_users)
 
 
-def _start_new(run_dir: Path, timeout: float) -> BrokerInfo:
+def _start_new(run_dir: Path, timeout: float, sasl_users: Mapping[str, str] | None) -> BrokerInfo:
     java = _java()  # check before a possibly slow jar download
     lib_dir = fetch_jars()
     data_dir = run_dir / "data"
     shutil.rmtree(data_dir, ignore_errors=True)
-    port, controller_port = find_free_ports(2)
+    port, controller_port, sasl_port = find_free_ports(3)
+    if sasl_users is None:
+        sasl_port = None
     props = run_dir / "server.properties"
-    props.write_text(render_server_properties(port, controller_port, data_dir), encoding="utf-8")
+    props.write_text(render_server_properties(port, controller_port, data_dir,
+                                              sasl_port=sasl_port, sasl_users=sasl_users),
+                     encoding="utf-8")
     log_file = run_dir / "broker.log"
     cmd = _java_cmd(java, lib_dir)
 
     t0 = time.monotonic()
     deadline = t0 + timeout  # covers format + JVM start + readiness
     fmt = subprocess.run(  # noqa: S603
-        [*cmd, "kafka.tools.StorageTool", "format", "-t", _new_cluster_id(), "-c", str(props)],
+        [*cmd, "kafka.tools.StorageTool", "format", "-t", _new_cluster_id(), "-c", str(props),
+         *scram_format_args(sasl_users or {})],
         capture_output=True, text=True, timeout=120, check=False,
     )
     if fmt.returncode != 0:
@@ -502,7 +548,8 @@ def _start_new(run_dir: Path, timeout: float) -> BrokerInfo:
             cwd=run_dir, start_new_session=True,  # own group: Ctrl-C in a shell won't kill it
         )
     _children[proc.pid] = proc
-    info = BrokerInfo(f"127.0.0.1:{port}", proc.pid, log_file, external=False)
+    info = BrokerInfo(f"127.0.0.1:{port}", proc.pid, log_file, external=False,
+                      sasl_bootstrap_servers=f"127.0.0.1:{sasl_port}" if sasl_port else None)
     _write_state(run_dir, info)
     try:
         _wait_ready(info.bootstrap_servers, timeout, lambda: proc.poll() is None, deadline)

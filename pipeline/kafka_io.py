@@ -18,23 +18,15 @@ from kafka.admin import NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
 from pipeline import topics as T
+from pipeline.security import kafka_python_config
 from pipeline.settings import WirestreamSettings
 
 log = logging.getLogger(__name__)
 
 
 def client_config(settings: WirestreamSettings) -> dict[str, Any]:
-    """Connection settings shared by every kafka-python client."""
-    config: dict[str, Any] = {
-        "bootstrap_servers": settings.bootstrap_servers.split(","),
-        "security_protocol": settings.security_protocol,
-    }
-    if settings.sasl_mechanism:
-        config["sasl_mechanism"] = settings.sasl_mechanism
-        config["sasl_plain_username"] = settings.sasl_username
-        if settings.sasl_password is not None:
-            config["sasl_plain_password"] = settings.sasl_password.get_secret_value()
-    return config
+    """Connection settings shared by every kafka-python client (security included)."""
+    return kafka_python_config(settings)
 
 
 def ensure_topics(settings: WirestreamSettings) -> list[str]:

@@ -12,6 +12,8 @@ import urllib.request
 from pathlib import Path
 from typing import IO
 
+from pydantic import SecretStr
+
 from pipeline.settings import WirestreamSettings
 
 
@@ -28,8 +30,8 @@ def settings_env(settings: WirestreamSettings) -> dict[str, str]:
     for name, value in settings.model_dump(exclude={"bootstrap_servers"}).items():
         if value is None:
             continue
-        if name == "sasl_password":
-            value = settings.sasl_password.get_secret_value() if settings.sasl_password else ""
+        if isinstance(value, SecretStr):  # the child needs the secret itself, not "****"
+            value = value.get_secret_value()
         env[f"WIRESTREAM_{name.upper()}"] = str(value)
     return env
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -40,7 +42,20 @@ class WirestreamSettings(BaseSettings):
     processing_guarantee: str = Field(default="at_least_once", pattern="^(at_least_once|"
                                       "exactly_once)$")
     data_dir: str = Field(default=".wirestream/worker", description="Faust table state dir")
-    security_protocol: str = "PLAINTEXT"
-    sasl_mechanism: str | None = None
+    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = None
     sasl_username: str | None = None
     sasl_password: SecretStr | None = None
+    ssl_cafile: str | None = Field(default=None, description="CA bundle to verify the brokers")
+    ssl_certfile: str | None = Field(default=None, description="Client certificate (mTLS)")
+    ssl_keyfile: str | None = None
+    ssl_key_password: SecretStr | None = None
+    ssl_check_hostname: bool = True
+
+    @model_validator(mode="after")
+    def _sasl_needs_credentials(self) -> WirestreamSettings:
+        complete = self.sasl_mechanism and self.sasl_username and self.sasl_password
+        if self.security_protocol.startswith("SASL_") and not complete:
+            raise ValueError(f"security_protocol {self.security_protocol} needs "
+                                 "WIRESTREAM_SASL_MECHANISM, _SASL_USERNAME and _SASL_PASSWORD")
+        return self

@@ -32,6 +32,7 @@ from pipeline.codec import encode, input_ref
 from pipeline.errors import InputError, StepFailedError
 from pipeline.kafka_io import LagProbe
 from pipeline.metrics import WirestreamMetrics
+from pipeline.security import faust_credentials
 from pipeline.settings import WirestreamSettings
 from pipeline.steps import article_dedup, enrich, event_dedup, validate
 from pipeline.steps.expiry import ExpiryIndex
@@ -61,6 +62,7 @@ def create_app(settings: WirestreamSettings, metrics: WirestreamMetrics) -> faus
     app = faust.App(
         settings.app_id,
         broker=_faust_broker_url(settings.bootstrap_servers),
+        broker_credentials=faust_credentials(settings),
         store="memory://",  # state is rebuilt from the changelog topics on start
         datadir=settings.data_dir,
         topic_partitions=settings.partitions,
