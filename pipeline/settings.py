@@ -28,7 +28,15 @@ class WirestreamSettings(BaseSettings):
     replication_factor: int = Field(default=1, ge=1)
     max_article_bytes: int = Field(default=1_000_000, ge=1024, description="Larger inputs are "
                                    "dead-lettered before parsing")
-    article_dedup_window_hours: float = Field(default=72.0, gt=0)
+    article_dedup_window_hours: float = Field(default=72.0, gt=0, description="Near-duplicates "
+                                              "and stories are looked for this far back "
+                                              "(publish time)")
+    near_dup_jaccard: float = Field(default=0.5, gt=0, le=1, description="Estimated Jaccard "
+                                    "similarity of word 3-shingles that makes a near-duplicate")
+    near_dup_containment: float = Field(default=0.8, gt=0, le=1, description="...or this much "
+                                        "of the smaller text contained in the larger (trims)")
+    story_threshold: float = Field(default=0.22, gt=0, le=1, description="Cosine similarity to "
+                                   "a story's centroid that joins the story")
     event_window_days: float = Field(default=7.0, gt=0, description="Canonical events are "
                                      "forgotten this long after their last mention (event time)")
     event_update_interval_seconds: float = Field(default=5.0, ge=0, description="At most one "

@@ -30,9 +30,9 @@ ALL_TOPICS = (
 
 
 # Faust tables; each is backed by a compacted changelog topic with its stream's partitions.
-TABLE_SEEN_ARTICLES = "seen-articles"
+TABLE_ARTICLE_INDEX = "article-index"
 TABLE_EVENT_STATE = "event-state"
-TABLE_SOURCE = {TABLE_SEEN_ARTICLES: ARTICLES_VALID, TABLE_EVENT_STATE: EVENTS_CANDIDATES}
+TABLE_SOURCE = {TABLE_ARTICLE_INDEX: ARTICLES_VALID, TABLE_EVENT_STATE: EVENTS_CANDIDATES}
 TABLES = tuple(TABLE_SOURCE)
 
 

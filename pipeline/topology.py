@@ -5,7 +5,7 @@
       │ extract_events
       ▼
     articles.valid (1 partition: every article meets every earlier copy)
-      │ dedup_articles [table seen-articles] ──► articles.outcomes (processed | duplicate)
+      │ dedup_articles [table article-index] ──► articles.outcomes (processed | duplicate)
       ▼
     events.candidates (key: canonical event id, N partitions)
       │ dedup_events [table event-state] → enrich
@@ -34,7 +34,7 @@ from pipeline.kafka_io import LagProbe
 from pipeline.metrics import WirestreamMetrics
 from pipeline.security import faust_credentials
 from pipeline.settings import WirestreamSettings
-from pipeline.steps import article_dedup, enrich, event_dedup, validate
+from pipeline.steps import article_index, enrich, event_dedup, near_dup, validate
 from pipeline.steps.expiry import ExpiryIndex
 from pipeline.steps.extract import extract_events
 from pipeline.steps.throttle import UpdateThrottle
@@ -82,7 +82,19 @@ def create_app(settings: WirestreamSettings, metrics: WirestreamMetrics) -> faus
     enriched, mentions = topic(T.EVENTS_ENRICHED), topic(T.EVENTS_MENTIONS)
 
     # Plain key/value types: Faust stores them as JSON in the changelog topics.
-    seen_articles = app.Table(T.TABLE_SEEN_ARTICLES, default=None, key_type=str, partitions=1)
+    async def rebuild_article_index() -> None:
+        articles.rebuild()
+
+    articles_table = app.Table(T.TABLE_ARTICLE_INDEX, default=None, key_type=str, partitions=1,
+                               on_recover=rebuild_article_index)
+    # Derived in-memory indices (LSH bands, stories) over the table; rebuilt on recovery.
+    articles = article_index.ArticleIndex(
+        articles_table,
+        window_seconds=settings.article_dedup_window_hours * 3600,
+        rule=near_dup.MatchRule(jaccard=settings.near_dup_jaccard,
+                                containment=settings.near_dup_containment),
+        story_threshold=settings.story_threshold,
+    )
     event_expiry = ExpiryIndex(settings.event_window_days * 86400)
     throttle: UpdateThrottle[EnrichedEvent] = UpdateThrottle(
         settings.event_update_interval_seconds, time.monotonic)
@@ -141,37 +153,36 @@ def create_app(settings: WirestreamSettings, metrics: WirestreamMetrics) -> faus
             metrics.processed.labels(EXTRACT_STAGE).inc()
             for extracted in found:
                 metrics.events_extracted.labels(extracted.root).inc()
-            fingerprint = article_dedup.content_fingerprint(article)
-            record = ValidArticle(input_ref=ref, ingest_ts=msg.timestamp,
-                                  fingerprint=fingerprint, article=article, events=found)
-            await valid.send(key=fingerprint.encode(), value=encode(record))
+            record = ValidArticle(input_ref=ref, ingest_ts=msg.timestamp, article=article,
+                                  sketch=article_index.sketch(article), events=found)
+            await valid.send(key=article.id.encode(), value=encode(record))
 
-    @app.agent(valid, name=article_dedup.STAGE)
+    @app.agent(valid, name=article_index.STAGE)
     async def dedup_articles(stream: faust.StreamT) -> None:
-        window = settings.article_dedup_window_hours * 3600
         async for value in stream:
             record = ValidArticle.model_validate_json(value)
             article = record.article
-            with metrics.stage_seconds.labels(article_dedup.STAGE).time():
-                decision = article_dedup.check_article(seen_articles, record.fingerprint,
-                                                       article, window_seconds=window)
-            metrics.processed.labels(article_dedup.STAGE).inc()
-            if decision.is_duplicate:
-                metrics.duplicates.labels("article").inc()
-                await emit_outcome(ArticleOutcome(
-                    input_ref=record.input_ref, status="duplicate", article_id=article.id,
-                    duplicate_of=decision.duplicate_of, similarity=decision.similarity,
-                    published_at=article.published_at, decided_at=_now()), record.ingest_ts)
-                continue
-            batch = event_dedup.make_candidates(article, record.events,
-                                                input_ref=record.input_ref,
-                                                ingest_ts=record.ingest_ts)
+            with metrics.stage_seconds.labels(article_index.STAGE).time():
+                decision = articles.decide(article, record.sketch)
+                expired = articles.expire(articles.watermark)
+            metrics.processed.labels(article_index.STAGE).inc()
+            metrics.expired.labels(T.TABLE_ARTICLE_INDEX).inc(expired)
+            # A copy's events count as mentions of its original's events: same reference day.
+            batch = event_dedup.make_candidates(
+                article, record.events, input_ref=record.input_ref, ingest_ts=record.ingest_ts,
+                story_id=decision.story_id,
+                reference_day=decision.reference_published_at.date())
             for candidate in batch:
                 await candidates.send(key=candidate.event_id.encode(), value=encode(candidate))
+            if decision.is_duplicate:
+                metrics.duplicates.labels("article").inc()
             await emit_outcome(ArticleOutcome(
-                input_ref=record.input_ref, status="processed", article_id=article.id,
-                event_ids=sorted({c.event_id for c in batch}),
-                published_at=article.published_at, decided_at=_now()), record.ingest_ts)
+                input_ref=record.input_ref,
+                status="duplicate" if decision.is_duplicate else "processed",
+                article_id=article.id, event_ids=sorted({c.event_id for c in batch}),
+                duplicate_of=decision.duplicate_of, similarity=decision.similarity,
+                story_id=decision.story_id, published_at=article.published_at,
+                decided_at=_now()), record.ingest_ts)
 
     @app.agent(candidates, name=event_dedup.STAGE)
     async def dedup_events(stream: faust.StreamT) -> None:
@@ -213,7 +224,7 @@ def create_app(settings: WirestreamSettings, metrics: WirestreamMetrics) -> faus
         for record in throttle.due():
             await emit_event(record, None)
         metrics.state_entries.labels(T.TABLE_EVENT_STATE).set(len(event_expiry))
-        metrics.state_entries.labels(T.TABLE_SEEN_ARTICLES).set(len(seen_articles))
+        metrics.state_entries.labels(T.TABLE_ARTICLE_INDEX).set(len(articles))
 
     assigned_at = [time.monotonic()]
 

@@ -245,13 +245,22 @@ RECORD_MODELS: dict[str, type[BaseModel]] = {
 # --- internal topics (between the worker's own stages) -------------------------------------
 
 
+class ArticleSketch(_Record):
+    """What article dedup compares, computed in parallel before the sequential stage."""
+
+    fingerprint: str = Field(description="Hash of the normalised token stream (exact copies)")
+    signature: str = Field(description="MinHash signature of word 3-shingles, base64 uint32 LE")
+    shingles: int = Field(ge=0, description="Distinct shingles (for containment)")
+    terms: dict[str, float] = Field(description="Story feature vector (unit, top terms)")
+
+
 class ValidArticle(_Record):
-    """A validated article and its extracted events, on its way to article dedup."""
+    """A validated article, its sketch and extracted events, on its way to article dedup."""
 
     input_ref: str
     ingest_ts: float = Field(description="Kafka timestamp of the raw input, epoch seconds")
-    fingerprint: str
     article: Article
+    sketch: ArticleSketch
     events: list[ExtractedEvent] = Field(default_factory=list)
 
 
@@ -268,4 +277,5 @@ class EventCandidate(_Record):
     ingest_ts: float
 
 
-RECORD_MODELS.update({"ValidArticle": ValidArticle, "EventCandidate": EventCandidate})
+RECORD_MODELS.update({"ValidArticle": ValidArticle, "EventCandidate": EventCandidate,
+                      "ArticleSketch": ArticleSketch})

@@ -10,61 +10,50 @@ nouns ("the coalition", "the government") take the article's dominant country.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-import ahocorasick
+from pipeline.steps.actor_lexicon import (
+    COUNTRY,
+    DEMONYM,
+    GROUP,
+    INST,
+    ORG,
+    PERSON,
+    PLACE,
+    PRONOUN,
+    TITLE,
+    Entry,
+    actor_automaton,
+)
+from pipeline.steps.gazetteer import Place, pick
+from pipeline.steps.lexicon import iter_matches
 
-from pipeline.steps.countries import countries
-from pipeline.steps.lexicon import build_automaton, iter_matches, load_data
+__all__ = ["COUNTRY", "DEMONYM", "GROUP", "INST", "ORG", "PERSON", "PLACE", "PRONOUN", "TITLE",
+           "SELF_TARGET_HEADS", "Phrase", "find_phrases", "is_possessive_pronoun", "resolve"]
 
-# Kinds of dictionary entry.
-COUNTRY, DEMONYM, PERSON, ORG, INST, TITLE, GROUP, PRONOUN, PLACE = (
-    "COUNTRY", "DEMONYM", "PERSON", "ORG", "INST", "TITLE", "GROUP", "PRONOUN", "PLACE")
 # Group nouns that may be the target of an event by their own side (a minister quitting the
 # coalition is ISRGOV -> ISRGOV).
 SELF_TARGET_HEADS = frozenset({"coalition", "government", "cabinet", "parliament", "administration",
                                "regime", "party", "leadership"})
 # Roles a bare noun may take the article's dominant country for.
 _FALLBACK_ROLES = frozenset({"GOV", "LEG", "MIL", "COP", "JUD", "OPP"})
-_NOT_ACRONYMS = frozenset({"duma"})
 _POSSESSIVE_PRONOUNS = frozenset({"his", "her"})
-
+_DIRECTION = r"(?:(?:north|south|east|west|central|north-east|north-west|south-east|south-west)" \
+             r"(?:ern)?\s+)?"
 _CITY_LOCATIVE = re.compile(
-    r"\b(?:in|at|near|to|from|for|into|inside|outside|via|toward|towards|across|around|over)"
-    r"\s+(?:the\s+)?$")
+    r"\b(?:in|at|near|to|from|for|into|inside|outside|via|toward|towards|across|around|over|"
+    r"outside of|visit|visited|visiting|visits)\s+(?:the\s+)?" + _DIRECTION + "$")
 _COUNTRY_LOCATIVE = re.compile(
-    r"\b(?:in|at|near|inside|outside|across|throughout|within|around)\s+(?:the\s+)?$")
+    r"\b(?:in|at|near|inside|outside|across|throughout|within|around)\s+(?:the\s+)?"
+    + _DIRECTION + "$")
+_LOCATIVE_WINDOW = 40
 _GAP_SPACE = re.compile(r"^\s+$")
 _GAP_POSSESSIVE = re.compile(r"^'s?\s+$")
 _GAP_NAME = re.compile(r"\s+(?:[A-Z][\w.'\u2019-]*\s+){1,3}$")
 _NAME_AFTER = re.compile(r"\s+((?:[A-Z][a-z][\w'-]*)(?:\s+[A-Z][a-z][\w'-]*){0,2})")
 _COORD_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s+as well as\s+)$")
-
-
-@dataclass(frozen=True, slots=True)
-class Place:
-    """A known place: display name, country and coordinates."""
-
-    name: str
-    country: str
-    lat: float | None = None
-    lon: float | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """One dictionary entry for an actor surface form."""
-
-    kind: str
-    country: str | None = None
-    role: str | None = None
-    org: str | None = None
-    place: Place | None = None
-    capital: bool = False
-    acronym: bool = False
 
 
 @dataclass(slots=True)
@@ -84,6 +73,7 @@ class Phrase:
     head: str = ""
     locative: bool = False
     how: str = "explicit"
+    candidates: tuple[Place, ...] = ()
 
     @property
     def code(self) -> str | None:
@@ -99,48 +89,6 @@ class Phrase:
         return not self.locative and self.code is not None
 
 
-@functools.cache
-def _automaton() -> ahocorasick.Automaton:
-    data = load_data("actors.json")
-    places = load_data("places.json")["places"]
-    entries: list[tuple[str, Entry]] = []
-    # Order matters only for duplicate keys: first wins (organisations before countries so
-    # "Palestinian Authority" stays an institution, persons before places, ...).
-    for key, (code, country, role) in data["organisations"].items():
-        entries.append((key, Entry(ORG, country, role, code, acronym=_is_acronym(key))))
-    for key, (country, role) in data["institutions"].items():
-        place = None
-        if key in places:
-            name, pcountry, lat, lon, _capital = places[key]
-            place = Place(name, pcountry, lat, lon)
-        entries.append((key, Entry(INST, country, role, place=place, acronym=_is_acronym(key))))
-    for key, (country, role) in data["persons"].items():
-        if country and len(country) == 3 and country in countries():
-            entries.append((key, Entry(PERSON, country, role)))
-        else:  # an international organisation's officer
-            entries.append((key, Entry(PERSON, None, None, org=country)))
-    for country in countries().values():
-        for name in country.names:
-            entries.append((name.lower(), Entry(COUNTRY, country.code,
-                                                acronym=name.replace(".", "").isupper())))
-        for demonym in country.demonyms:
-            entries.append((demonym.lower(), Entry(DEMONYM, country.code)))
-    for key, (name, pcountry, lat, lon, capital) in places.items():
-        entries.append((key, Entry(PLACE, pcountry, place=Place(name, pcountry, lat, lon),
-                                   capital=bool(capital))))
-    for key, role in data["titles"].items():
-        entries.append((key, Entry(TITLE, role=role)))
-    for key, role in data["groups"].items():
-        entries.append((key, Entry(GROUP, role=role)))
-    for key in data["pronouns"]:
-        entries.append((key, Entry(PRONOUN)))
-    return build_automaton(entries)
-
-
-def _is_acronym(key: str) -> bool:
-    return len(key) <= 4 and key not in _NOT_ACRONYMS
-
-
 def _surface_ok(entry: Entry, surface: str) -> bool:
     """Proper names must be capitalised in the text; acronyms fully upper-case ("US", not the
     pronoun "us"; "WHO", not "who")."""
@@ -151,14 +99,24 @@ def _surface_ok(entry: Entry, surface: str) -> bool:
     return surface[:1].isupper()
 
 
+def _place_usable(entry: Entry, locative: bool, after_place: bool) -> bool:
+    """Whether a gazetteer hit is read as a place at all. With 100,000 names many are also
+    surnames or words ("Jackson", "Split"), so a small city counts only where the syntax says
+    place: after a locative preposition, or listed right after another place ("in Kyiv and
+    Kharkiv"). Capitals may also stand for their government ("Washington said")."""
+    return locative or after_place or entry.capital or (entry.major and entry.place is not None
+                                                        and entry.place.lat is not None)
+
+
 def _new_phrase(body: str, lowered: str, start: int, end: int, entry: Entry) -> Phrase:
-    phrase = Phrase(start, end, body[start:end], {entry.kind}, head=lowered[start:end])
+    phrase = Phrase(start, end, body[start:end], {entry.kind}, head=lowered[start:end],
+                    candidates=entry.candidates)
     _absorb(phrase, lowered, start, end, entry)
-    before = lowered[max(0, start - 14):start]
+    before = lowered[max(0, start - _LOCATIVE_WINDOW):start]
     if entry.kind in (PLACE, INST) and entry.place is not None:
         phrase.locative = bool(_CITY_LOCATIVE.search(before))
         if entry.kind == PLACE and not entry.capital:
-            phrase.locative = True  # non-capital cities only ever locate events
+            phrase.locative = True  # non-capital places only ever locate events
     elif entry.kind == COUNTRY:
         phrase.locative = bool(_COUNTRY_LOCATIVE.search(before))
     return phrase
@@ -208,9 +166,15 @@ def find_phrases(body: str, lowered: str, bounded: str) -> list[Phrase]:
     `lowered` is `normalise(body)` and `bounded` is `boundary_text(lowered)`."""
     phrases: list[Phrase] = []
     current: Phrase | None = None
-    for start, end, entry in iter_matches(_automaton(), bounded):
+    for start, end, entry in iter_matches(actor_automaton(), bounded):
         assert isinstance(entry, Entry)  # noqa: S101 - automaton payloads are Entries
         if not _surface_ok(entry, body[start:end]):
+            continue
+        if entry.kind == PLACE and not _place_usable(
+                entry, bool(_CITY_LOCATIVE.search(lowered, max(0, start - _LOCATIVE_WINDOW),
+                                                  start)),
+                current is not None and PLACE in current.kinds
+                and bool(_COORD_GAP.match(lowered[current.end:start]))):
             continue
         if current is not None and _can_merge(current, lowered[current.end:start],
                                               body, start, entry):
@@ -223,7 +187,12 @@ def find_phrases(body: str, lowered: str, bounded: str) -> list[Phrase]:
         current = _new_phrase(body, lowered, start, end, entry)
     if current is not None:
         phrases.append(current)
+    mentioned = {p.country for p in phrases if p.country and p.kinds & {COUNTRY, DEMONYM}}
     for phrase in phrases:
+        if len(phrase.candidates) > 1:
+            # "Tripoli" in an article about Lebanon is Lebanon's Tripoli.
+            phrase.place = pick(phrase.candidates, mentioned)
+            phrase.country = phrase.place.country
         if phrase.kinds == {TITLE}:
             # "Finance Minister Bezalel Smotrich": an unknown name after a title is the person.
             m = _NAME_AFTER.match(body, phrase.end)
@@ -286,12 +255,26 @@ def resolve(phrases: list[Phrase], sentence_of: list[int], lowered: str) -> None
                 by_title[phrase.title] = phrase
         if not phrase.locative:
             previous = phrase
+    _inherit_place_country(phrases, lowered)
     dominant = _dominant_country(phrases)
     if dominant:
         for phrase in phrases:
             if phrase.code is None and phrase.role in _FALLBACK_ROLES and not phrase.org:
                 phrase.country = dominant
                 phrase.how = "fallback"
+
+
+_IN_GAP = re.compile(r"^\s+in\s+(?:the\s+)?$")
+
+
+def _inherit_place_country(phrases: list[Phrase], lowered: str) -> None:
+    """"Police in Tbilisi", "soldiers in Niger": a bare group noun takes the country of the
+    place it is said to be in."""
+    for phrase, nxt in zip(phrases, phrases[1:], strict=False):
+        if phrase.code is None and phrase.role and nxt.country and nxt.locative \
+                and _IN_GAP.match(lowered[phrase.end:nxt.start]):
+            phrase.country = nxt.country
+            phrase.how = "place"
 
 
 def is_possessive_pronoun(phrase: Phrase) -> bool:

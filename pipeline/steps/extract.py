@@ -22,8 +22,9 @@ from pipeline.steps.actors import (
     is_possessive_pronoun,
     resolve,
 )
-from pipeline.steps.countries import country_name
+from pipeline.steps.event_details import EventDetails
 from pipeline.steps.lexicon import boundary_text, normalise
+from pipeline.steps.place_memory import PlaceMemory
 from pipeline.steps.sentences import split_sentences
 from pipeline.steps.temporal import DateRef, find_dates, status_of
 from pipeline.steps.verbs import VerbEntry, VerbMatch, choose_entry, find_verbs
@@ -38,17 +39,21 @@ _PARTICIPLES = frozenset({"met", "sent", "held", "struck", "cut", "hit", "shot",
 _COORD_GAP = re.compile(r"^(?:\s+(?:on|by|until|this|next)\s+[a-z]+(?:\s+[a-z]+)?)?"
                         r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s+as well as\s+)$")
 _CLAUSE_BREAK = re.compile(r"[,;:\u2014]|\s-\s")
-_QUANTITY = re.compile(
-    r"\b(\d{1,3}(?:,\d{3})+|\d+)(?:\s+(million|thousand))?\s+(?:[a-z-]+\s+){0,2}?"
-    r"(hostages|prisoners|detainees|captives|people|civilians|soldiers|troops|protesters|"
-    r"demonstrators|militants|rebels|fighters|police|officers|policemen|residents|refugees|"
-    r"migrants|children|women|men|workers|students|palestinians|israelis|journalists|"
-    r"activists|members|suspects|bodies|deaths|dead|casualties|troop)\b")
 _QUANTITY_ROOTS = frozenset({"08", "14", "15", "17", "18", "19", "20"})
 # Hits that are verbal attacks when a politician, not an armed force, does them.
 _VERBAL_WHEN_PERSON = ("attack", "blast", "assault on", "attack on")
 _TARGET_DATE_WINDOW = 24
-_RECIPROCAL_ROOTS = frozenset({"04", "05", "06"})
+_TOLL_ROOTS = frozenset({"18", "19", "20"})
+_TOLL_LEAD = re.compile(r",\s*(?:and\s+)?$")
+_WORD_BEFORE = re.compile(r"\b([a-z]+)\s+$")
+_DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "our", "this", "these",
+                          "those", "some", "many", "all", "including", "of", "two", "three",
+                          "several", "other", "newly", "recently", "previously", "allegedly"})
+# A trailing attribution clause: ", the defence ministry in Ankara said." / ", officials said".
+_ATTRIBUTION = re.compile(r",[^,]{0,80}?\b(?:said|says|told|reported|announced|added|"
+                          r"according to|quoted)\b[^,]{0,40}[.!?\"']*$")
+_RECIPROCAL_ROOTS = frozenset({"04", "05", "06", "08"})
+_PLACE_TARGET_ROOTS = frozenset({"04", "15", "18", "19", "20"})
 _NOMINAL_SOURCE_GAP = 45
 _NOMINAL_TARGET_GAP = 40
 
@@ -70,12 +75,11 @@ def extract_events(article: Article) -> list[ExtractedEvent]:
     context = _Context(body, lowered, article.published_at.date())
     events: list[ExtractedEvent] = []
     seen: set[tuple[str, str | None, str, str]] = set()
-    for s0, s1 in sentences:
-        sverbs = verbs[bisect_left(verb_starts, s0):bisect_left(verb_starts, s1)]
-        if not sverbs:
-            continue
+    for index, (s0, s1) in enumerate(sentences):
         sphrases = phrases[bisect_left(phrase_starts, s0):bisect_left(phrase_starts, s1)]
-        if not sphrases:
+        context.places.note(index, sphrases)
+        sverbs = verbs[bisect_left(verb_starts, s0):bisect_left(verb_starts, s1)]
+        if not sverbs or not sphrases:
             continue
         context.sentence(s0, s1, sphrases)
         for event in context.events_for(sverbs):
@@ -87,13 +91,20 @@ def extract_events(article: Article) -> list[ExtractedEvent]:
     return events
 
 
+def _is_consequence(verb: VerbMatch, entry: VerbEntry, lowered: str) -> bool:
+    """", killing 33 people" after an attack verb gives the toll of that attack, not a second
+    event."""
+    return (entry.code[:2] in _TOLL_ROOTS and verb.surface.split()[0].endswith("ing")
+            and bool(_TOLL_LEAD.search(lowered, max(0, verb.start - 12), verb.start)))
+
+
 def _may_target(source: Phrase, target: Phrase) -> bool:
     """An actor is not its own target, except for collective nouns of its own side ("threatened
     to leave the coalition")."""
     return target.code != source.code or target.head in SELF_TARGET_HEADS
 
 
-class _Context:
+class _Context(EventDetails):
     """Per-article working state, re-pointed at each sentence in turn."""
 
     def __init__(self, body: str, lowered: str, published: date) -> None:
@@ -106,6 +117,7 @@ class _Context:
         self.text = self.lower = ""
         self._dates: dict[bool, list[DateRef]] = {}
         self._evidence: Evidence | None = None
+        self.places = PlaceMemory()
 
     def sentence(self, s0: int, s1: int, phrases: Sequence[Phrase]) -> None:
         self.s0, self.s1, self.phrases = s0, s1, phrases
@@ -149,8 +161,15 @@ class _Context:
 
     # -- events -----------------------------------------------------------------------------
     def events_for(self, sverbs: Sequence[VerbMatch]) -> list[ExtractedEvent]:
-        chosen = [(v, e) for v in sverbs if (e := choose_entry(v, self.lower)) is not None]
-        actors = [p for p in self.phrases if p.is_actor]
+        chosen = [(v, e) for v in sverbs if (e := choose_entry(v, self.lower)) is not None
+                  and not self._adjectival(v)]
+        chosen = [(v, e) for i, (v, e) in enumerate(chosen)
+                  if not (i and _is_consequence(v, e, self.lowered))]
+        # Actors in a trailing attribution (", the army said.") report the event; they take
+        # no part in it.
+        cut = self._attribution_start()
+        chosen = [(v, e) for v, e in chosen if v.start < cut]
+        actors = [p for p in self.phrases if p.is_actor and p.start < cut]
         if not chosen or not actors:
             return []
         out: list[ExtractedEvent] = []
@@ -202,12 +221,17 @@ class _Context:
         clause_start = self._clause_start(verb.start)
         status = status_of(self.lowered[clause_start:verb.start], root)
         location = self._location(verb)
-        if not targets and root == "04" and location is not None and location.country:
+        if location is None and root == "04":
+            location = self.places.carried({s.code for s in sources if s.code})
+        if not targets and len(sources) > 1 and root in _RECIPROCAL_ROOTS:
+            targets = sources  # "Canada and Mexico signed an agreement": each with the other
+        if not targets and root in _PLACE_TARGET_ROOTS and location is not None \
+                and location.country and location.country not in {s.country for s in sources}:
+            # "visited Doha", "struck targets in northern Iraq": the place's country is the
+            # other party when no actor is named.
             fallback = Phrase(verb.start, verb.start, location.name, {COUNTRY},
                               country=location.country, how="location")
             targets = [fallback]
-        if not targets and len(sources) > 1 and root in _RECIPROCAL_ROOTS:
-            targets = sources  # "Canada and Mexico signed an agreement": each with the other
         if not targets and not entry.intransitive:
             return []
         events: list[ExtractedEvent] = []
@@ -250,6 +274,19 @@ class _Context:
             confidence=self._confidence(verb, source, target, inferred_source),
         )
 
+    def _adjectival(self, verb: VerbMatch) -> bool:
+        """A participle used as an adjective ("convicted terrorists", "the detained leader")
+        names no event."""
+        first = verb.surface.split()[0]
+        if " " in verb.surface or not first.endswith(_PARTICIPLE_END):
+            return False
+        m = _WORD_BEFORE.search(self.lowered, max(self.s0, verb.start - 20), verb.start)
+        return bool(m and m.group(1) in _DETERMINERS)
+
+    def _attribution_start(self) -> int:
+        m = _ATTRIBUTION.search(self.lower)
+        return self.s0 + m.start() if m else self.s1
+
     def _close_subject(self, source: Phrase, verb: VerbMatch) -> bool:
         if source.start >= verb.end:
             return True  # passive agent
@@ -263,7 +300,9 @@ class _Context:
         return last
 
     def _date(self, verb: VerbMatch, target: Phrase | None, future: bool) -> DateRef | None:
-        refs = self.dates(future)
+        # "..., his office said on Monday": that date is when it was said, not the event's.
+        cut = self._attribution_start()
+        refs = [r for r in self.dates(future) if r.start < cut or r.start < verb.start]
         if not refs:
             return None
         if target is not None and target.how != "location":
@@ -271,42 +310,3 @@ class _Context:
                 if target.end <= ref.start <= target.end + _TARGET_DATE_WINDOW:
                     return ref
         return min(refs, key=lambda r: min(abs(r.start - verb.end), abs(verb.start - r.end)))
-
-    def _location(self, verb: VerbMatch) -> Location | None:
-        places = [p for p in self.phrases if p.locative or (p.place and not p.is_actor)]
-        if not places:
-            return None
-        after = [p for p in places if p.start >= verb.end]
-        chosen = after[0] if after else places[-1]
-        if chosen.place is not None:
-            place = chosen.place
-            return Location(name=place.name, country=place.country, lat=place.lat, lon=place.lon)
-        if chosen.country:
-            return Location(name=country_name(chosen.country) or chosen.text,
-                            country=chosen.country)
-        return None
-
-    def _quantity(self, verb: VerbMatch) -> int | None:
-        best: tuple[int, int] | None = None
-        for m in _QUANTITY.finditer(self.lower):
-            start, end = self.s0 + m.start(), self.s0 + m.end()
-            distance = min(abs(start - verb.end), abs(verb.start - end))
-            value = int(m.group(1).replace(",", ""))
-            if m.group(2):
-                value *= 1_000_000 if m.group(2) == "million" else 1_000
-            if best is None or distance < best[0]:
-                best = (distance, value)
-        return best[1] if best else None
-
-    def _confidence(self, verb: VerbMatch, source: Phrase, target: Phrase | None,
-                    inferred_source: bool) -> float:
-        score = 0.35
-        score += {"explicit": 0.25, "pronoun": 0.15, "sibling": 0.15}.get(source.how, 0.05)
-        if target is not None:
-            score += 0.2 if target.how == "explicit" else 0.1
-        gap = verb.start - source.end if source.end <= verb.start else source.start - verb.end
-        if gap < 60:
-            score += 0.1
-        if inferred_source:
-            score -= 0.15
-        return round(max(0.05, min(0.95, score)), 2)

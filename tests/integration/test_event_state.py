@@ -18,8 +18,19 @@ from tests.integration.conftest import isolated_settings
 SHARED = "Egypt on Tuesday rejected the proposal by the United States to relocate Gaza residents."
 
 
-def article(id_: str, source: str, lead: str, published: str = "2025-02-04T10:00:00Z") -> bytes:
-    body = f"{lead}\n{SHARED}\nThe talks are due to continue next month in Cairo."
+OWN_WORDS = {
+    "a": "Diplomats in the region reacted sharply to the plan. Markets in the Gulf were calm, "
+         "and analysts expect weeks of argument before anything is decided.",
+    "b": "Arab governments voiced anger over the relocation idea. Newspapers in Amman carried "
+         "the story on their front pages under large headlines.",
+    "c": "Reporters heard similar objections from several capitals. The foreign minister is "
+         "due to brief parliament on the matter at the end of the month.",
+}
+
+
+def article(id_: str, source: str, published: str = "2025-02-04T10:00:00Z") -> bytes:
+    # Each outlet writes its own text around the one shared event: not near-duplicates.
+    body = f"{OWN_WORDS[id_]}\n{SHARED}"
     return json.dumps({"id": id_, "source": source, "title": id_, "body": body,
                        "published_at": published}).encode()
 
@@ -50,14 +61,12 @@ def test_outlets_merge_into_one_event_and_a_restart_announces_nothing_twice(sett
     raw = T.TopicNames(settings.topic_prefix)[T.ARTICLES_RAW]
     first = start_worker(settings, "worker-1")
     try:
-        sent = publish(settings, raw, [(b"a", article(
-            "a", "outlet-a", "Diplomats in the region reacted sharply to the plan."))])
+        sent = publish(settings, raw, [(b"a", article("a", "outlet-a"))])
         [outcome] = wait_for_outcomes(settings, sent).values()
         event_a = egypt_rejects(latest_events(settings, event_ids=set(outcome.event_ids)))
         assert (event_a.revision, event_a.num_mentions, event_a.num_sources) == (1, 1, 1)
 
-        sent = publish(settings, raw, [(b"b", article(
-            "b", "outlet-b", "Arab governments voiced anger over the relocation idea."))])
+        sent = publish(settings, raw, [(b"b", article("b", "outlet-b"))])
         [outcome_b] = wait_for_outcomes(settings, sent).values()
         assert event_a.event_id in outcome_b.event_ids
         merged = egypt_rejects(latest_events(settings, event_ids={event_a.event_id}))
@@ -71,11 +80,8 @@ def test_outlets_merge_into_one_event_and_a_restart_announces_nothing_twice(sett
     second = start_worker(settings, "worker-2")  # recovers the tables from their changelogs
     try:
         # The same input again (a producer retry) and a third outlet after the restart.
-        sent = publish(settings, raw, [
-            (b"b", article("b", "outlet-b", "Arab governments voiced anger over the relocation "
-                                            "idea.")),
-            (b"c", article("c", "outlet-c", "Reporters in Amman heard similar objections.")),
-        ])
+        sent = publish(settings, raw, [(b"b", article("b", "outlet-b")),
+                                       (b"c", article("c", "outlet-c"))])
         outcomes = wait_for_outcomes(settings, sent)
         assert {o.status for o in outcomes.values()} == {"processed"}
 

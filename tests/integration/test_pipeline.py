@@ -107,18 +107,40 @@ def test_bad_records_are_dead_lettered_with_reasons(pipeline_settings, worker):
     assert base64.b64decode(first["original"]) == letters[dlq[0][0].decode()].original
 
 
-def test_syndicated_copy_is_a_duplicate(pipeline_settings, worker):
-    original = article_line("sample-001", id="dup-a")
-    copy = article_line("sample-001", id="dup-b", source="other-outlet", title="New headline")
-    sent = publish(pipeline_settings, raw_topic(pipeline_settings),
-                   [(b"dup-a", original), (b"dup-b", copy)])
-    outcomes = list(wait_for_outcomes(pipeline_settings, sent).values())
-    statuses = sorted(o.status for o in outcomes)
-    assert statuses == ["duplicate", "processed"]
-    processed = next(o for o in outcomes if o.status == "processed")
-    duplicate = next(o for o in outcomes if o.status == "duplicate")
-    assert duplicate.duplicate_of == processed.article_id
-    assert duplicate.event_ids == []
+def test_syndicated_copies_are_duplicates_whose_events_count_as_mentions(
+        pipeline_settings, worker):
+    original = article_line("sample-001", id="dup-a", published_at="2025-03-06T14:00:00Z")
+    body = json.loads(original)["body"]
+    # An exact copy under a new headline, and an edited one: last sentence cut, a typo,
+    # boilerplate added, published the next day.
+    exact = article_line("sample-001", id="dup-b", source="other-outlet", title="New headline")
+    edited_body = body.rsplit("\n", 1)[0].replace("exchanged", "exchnaged") + \
+        "\nCopyright 2025 Example Syndicate. All rights reserved."
+    edited = article_line("sample-001", id="dup-c", source="third-outlet", body=edited_body,
+                          published_at="2025-03-07T09:00:00Z")
+    raw = raw_topic(pipeline_settings)
+    [first] = publish(pipeline_settings, raw, [(b"dup-a", original)])
+    [origin] = wait_for_outcomes(pipeline_settings, [first]).values()
+    sent = publish(pipeline_settings, raw, [(b"dup-b", exact), (b"dup-c", edited)])
+    copies = wait_for_outcomes(pipeline_settings, sent)
+    exact_out, edited_out = (copies[p.input_ref] for p in sent)
+    assert origin.status == "processed"
+    assert (exact_out.status, exact_out.duplicate_of, exact_out.similarity) == (
+        "duplicate", "dup-a", 1.0)
+    assert edited_out.status == "duplicate" and edited_out.duplicate_of == "dup-a"
+    assert 0.5 <= edited_out.similarity < 1.0
+    assert origin.story_id == exact_out.story_id == edited_out.story_id
+    # The copies' events are the original's events, mentioned again: no new events.
+    assert set(exact_out.event_ids) == set(origin.event_ids)
+    assert set(edited_out.event_ids) <= set(origin.event_ids)
+    ids = set(origin.event_ids)
+
+    def counted_three_times(records: list) -> bool:  # updates are throttled: wait for them
+        return any(json.loads(v)["event_id"] in ids and json.loads(v)["num_articles"] == 3
+                   for _, v in records)
+
+    read_topic(pipeline_settings, T.TopicNames(pipeline_settings.topic_prefix)[T.EVENTS_ENRICHED],
+               until=counted_three_times, timeout=60)
 
 
 def test_every_input_gets_exactly_one_outcome(pipeline_settings, worker):

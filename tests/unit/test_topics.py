@@ -4,7 +4,7 @@ from pipeline import topics as T
 def test_article_stage_and_its_changelog_are_single_partition():
     specs = {s.name: s for s in T.topic_specs("p.", "app", partitions=6)}
     assert specs["p.articles.valid"].partitions == 1
-    assert specs[T.changelog_topic("app", T.TABLE_SEEN_ARTICLES)].partitions == 1
+    assert specs[T.changelog_topic("app", T.TABLE_ARTICLE_INDEX)].partitions == 1
     assert specs[T.changelog_topic("app", T.TABLE_EVENT_STATE)].partitions == 6
     assert specs["p.events.candidates"].partitions == 6
 

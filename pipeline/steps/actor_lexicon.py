@@ -1,0 +1,78 @@
+"""The actor dictionary compiled into one Aho-Corasick automaton (once per process).
+
+Entries come from `pipeline/data/actors.json` (organisations, persons, institutions, titles,
+group nouns, pronouns), `countries.json` (names and demonyms) and the GeoNames gazetteer
+(cities, with landmarks and regions from `places.json`). Where two sources share a surface
+form the earlier one wins: organisations before countries (so "Palestinian Authority" stays an
+institution), persons and countries before places (so "Jordan" is the country, not the town).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import ahocorasick
+
+from pipeline.steps.countries import countries
+from pipeline.steps.gazetteer import Place, lookup, places
+from pipeline.steps.lexicon import build_automaton, load_data
+
+# Kinds of dictionary entry.
+COUNTRY, DEMONYM, PERSON, ORG, INST, TITLE, GROUP, PRONOUN, PLACE = (
+    "COUNTRY", "DEMONYM", "PERSON", "ORG", "INST", "TITLE", "GROUP", "PRONOUN", "PLACE")
+_NOT_ACRONYMS = frozenset({"duma"})
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One dictionary entry for an actor or place surface form."""
+
+    kind: str
+    country: str | None = None
+    role: str | None = None
+    org: str | None = None
+    place: Place | None = None
+    candidates: tuple[Place, ...] = ()
+    capital: bool = False
+    major: bool = False
+    acronym: bool = False
+
+
+def _is_acronym(key: str) -> bool:
+    return len(key) <= 4 and key not in _NOT_ACRONYMS
+
+
+@functools.cache
+def actor_automaton() -> ahocorasick.Automaton:
+    """Every actor and place surface form, compiled once."""
+    data = load_data("actors.json")
+    entries: list[tuple[str, Entry]] = []
+    for key, (code, country, role) in data["organisations"].items():
+        entries.append((key, Entry(ORG, country, role, code, acronym=_is_acronym(key))))
+    for key, (country, role) in data["institutions"].items():
+        found = lookup(key)
+        entries.append((key, Entry(INST, country, role, place=found[0] if found else None,
+                                   acronym=_is_acronym(key))))
+    for key, (country, role) in data["persons"].items():
+        if country and len(country) == 3 and country in countries():
+            entries.append((key, Entry(PERSON, country, role)))
+        else:  # an international organisation's officer
+            entries.append((key, Entry(PERSON, None, None, org=country)))
+    for country in countries().values():
+        for name in country.names:
+            entries.append((name.lower(), Entry(COUNTRY, country.code,
+                                                acronym=name.replace(".", "").isupper())))
+        for demonym in country.demonyms:
+            entries.append((demonym.lower(), Entry(DEMONYM, country.code)))
+    for key, role in data["titles"].items():
+        entries.append((key, Entry(TITLE, role=role)))
+    for key, role in data["groups"].items():
+        entries.append((key, Entry(GROUP, role=role)))
+    for key in data["pronouns"]:
+        entries.append((key, Entry(PRONOUN)))
+    for key, candidates in places().items():
+        best = candidates[0]
+        entries.append((key, Entry(PLACE, best.country, place=best, candidates=candidates,
+                                   capital=best.capital, major=best.major)))
+    return build_automaton(entries)

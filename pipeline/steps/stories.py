@@ -1,0 +1,173 @@
+"""Story clustering: articles about the same happening, in different words, share a story id.
+
+Outlets reporting one event share few phrases but many *rare* words: the names, places and
+specific nouns of the event. An article becomes a sparse unit vector over its content words,
+each weighted by how rare the word is in general English (a static background table from
+`wordfreq`, so a decision depends only on the text and the live story centroids: no running
+statistics that a restart would have to rebuild). It joins the story whose centroid (sum of
+member vectors) is most cosine-similar, at or above a threshold; otherwise it starts a story.
+
+State is bounded: members leave their story when they expire, an empty story disappears.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+
+from wordfreq import get_frequency_dict
+
+Vector = dict[str, float]
+
+TOKEN = re.compile(r"[^\W\d_][\w'’.-]*[^\W_]|[^\W\d_]|\d[\d.,]*\d|\d")
+# Words more common than this carry no event signal ("the", "said", "year").
+COMMON_ZIPF = 5.2
+# The background list stops at zipf 3: anything absent is at least that rare.
+ABSENT_ZIPF = 2.0
+NUMBER_WEIGHT = 1.0
+CAPITAL_BOOST = 1.5
+
+
+@cache
+def _zipf_table() -> dict[str, float]:
+    freqs = get_frequency_dict("en", wordlist="small")
+    return {word: 9.0 + math.log10(freq) for word, freq in freqs.items()}
+
+
+def term_weight(term: str) -> float:
+    """Rarity of a word in general English, 0 for function words, higher for rarer words."""
+    if term[0].isdigit():
+        return NUMBER_WEIGHT
+    zipf = _zipf_table().get(term, ABSENT_ZIPF)
+    return max(0.0, COMMON_ZIPF - zipf)
+
+
+def features(title: str, body: str, top_k: int = 40) -> Vector:
+    """Unit vector over the article's `top_k` heaviest terms (title counted twice).
+
+    Capitalised mid-text words (names) get a boost: they anchor an event across outlets.
+    """
+    counts: Counter[str] = Counter()
+    capitalised: Counter[str] = Counter()
+    for text, times in ((title, 2), (body, 1)):
+        for match in TOKEN.finditer(text):
+            raw = match.group().strip(".'’-")
+            if len(raw) < 2:
+                continue
+            term = raw.lower()
+            counts[term] += times
+            if raw[0].isupper():
+                capitalised[term] += times
+    scored: list[tuple[float, str]] = []
+    for term, count in counts.items():
+        weight = term_weight(term)
+        if weight <= 0.0:
+            continue
+        if capitalised[term] * 2 > count:
+            weight *= CAPITAL_BOOST
+        scored.append(((1.0 + math.log(count)) * weight, term))
+    scored.sort(key=lambda pair: (-pair[0], pair[1]))
+    top = scored[:top_k]
+    norm = math.sqrt(sum(score * score for score, _ in top)) or 1.0
+    return {term: round(score / norm, 4) for score, term in top}
+
+
+def story_id_for(article_id: str) -> str:
+    """Stable story id: a hash of the id of the story's first article."""
+    return "st-" + hashlib.blake2b(article_id.encode("utf-8"), digest_size=8).hexdigest()
+
+
+@dataclass
+class _Story:
+    centroid: Vector = field(default_factory=dict)
+    members: int = 0
+    squares: float = 0.0  # squared norm of the centroid, kept up to date on add/remove
+
+
+class StoryIndex:
+    """Live stories (centroids) with an inverted index from term to story for candidates."""
+
+    def __init__(self, threshold: float = 0.22, probe_terms: int = 12) -> None:
+        self.threshold = threshold
+        self.probe_terms = probe_terms
+        self._stories: dict[str, _Story] = {}
+        self._postings: dict[str, Counter[str]] = {}
+        self._members: dict[str, tuple[str, Vector]] = {}
+
+    def __len__(self) -> int:
+        return len(self._members)
+
+    @property
+    def story_count(self) -> int:
+        return len(self._stories)
+
+    def story_of(self, article_id: str) -> str | None:
+        member = self._members.get(article_id)
+        return member[0] if member else None
+
+    def best_story(self, vector: Mapping[str, float]) -> tuple[str, float] | None:
+        """Most similar live story at or above the threshold (ties to the smallest id)."""
+        probes = sorted(vector.items(), key=lambda kv: (-kv[1], kv[0]))[: self.probe_terms]
+        candidates: set[str] = set()
+        for term, _ in probes:
+            posting = self._postings.get(term)
+            if posting:
+                candidates.update(posting)
+        best: tuple[str, float] | None = None
+        for story_id in sorted(candidates):
+            centroid = self._stories[story_id].centroid
+            dot = sum(weight * centroid.get(term, 0.0) for term, weight in vector.items())
+            score = dot / (math.sqrt(max(self._stories[story_id].squares, 0.0)) or 1.0)
+            if score >= self.threshold and (best is None or score > best[1]):
+                best = (story_id, score)
+        return best
+
+    def assign(self, article_id: str, vector: Mapping[str, float]) -> str:
+        """Story for a new article: the best live story, else a new one named after it."""
+        best = self.best_story(vector)
+        return best[0] if best else story_id_for(article_id)
+
+    def add(self, article_id: str, story_id: str, vector: Mapping[str, float]) -> None:
+        """Record a member (also used on rebuild, with the stored story id)."""
+        if article_id in self._members:
+            self.remove(article_id)
+        story = self._stories.setdefault(story_id, _Story())
+        story.members += 1
+        for term, weight in vector.items():
+            old = story.centroid.get(term, 0.0)
+            story.centroid[term] = old + weight
+            story.squares += (old + weight) ** 2 - old * old
+            self._postings.setdefault(term, Counter())[story_id] += 1
+        self._members[article_id] = (story_id, dict(vector))
+
+    def remove(self, article_id: str) -> bool:
+        """Take a member out of its story's centroid; drop the story when it empties."""
+        member = self._members.pop(article_id, None)
+        if member is None:
+            return False
+        story_id, vector = member
+        story = self._stories[story_id]
+        story.members -= 1
+        for term, weight in vector.items():
+            old = story.centroid.get(term, 0.0)
+            left = old - weight
+            if left > 1e-9:
+                story.centroid[term] = left
+            else:
+                story.centroid.pop(term, None)
+                left = 0.0
+            story.squares += left * left - old * old
+            posting = self._postings[term]
+            posting[story_id] -= 1
+            if posting[story_id] <= 0:
+                del posting[story_id]
+                if not posting:
+                    del self._postings[term]
+        if story.members <= 0:
+            del self._stories[story_id]
+        return True

@@ -1,0 +1,57 @@
+"""Scoring maths of `wirestream eval dedup` and a quality floor on committed text."""
+
+import json
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from pipeline.evaluation import dedup
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "dedup-dev.jsonl"
+
+
+def test_pairwise_scores_on_a_hand_case():
+    # gold: {a,b,c} copies, d alone; predicted: {a,b}, {c,d}
+    s = dedup.pairwise_scores(["x", "x", "y", "y"], ["g", "g", "g", None])
+    assert s["gold_pairs"] == 3 and s["predicted_pairs"] == 2
+    assert s["precision"] == pytest.approx(0.5)
+    assert s["recall"] == pytest.approx(1 / 3)
+
+
+def test_pairwise_scores_without_pairs_are_perfect():
+    s = dedup.pairwise_scores(["a", "b"], [None, None])
+    assert (s["precision"], s["recall"]) == (1.0, 1.0)
+
+
+def test_bcubed_on_a_hand_case():
+    # Amigó et al. style: predicted {1,2,3},{4}; gold {1,2},{3,4}
+    s = dedup.bcubed_scores(["p", "p", "p", "q"], ["A", "A", "B", "B"])
+    assert s["precision"] == pytest.approx((2 / 3 + 2 / 3 + 1 / 3 + 1) / 4)
+    assert s["recall"] == pytest.approx((1 + 1 + 1 / 2 + 1 / 2) / 4)
+    p, r = s["precision"], s["recall"]
+    assert s["f1"] == pytest.approx(2 * p * r / (p + r))
+    assert dedup.bcubed_scores(["a", "b"], ["a", "b"])["f1"] == 1.0
+
+
+def test_duplicate_roots_follow_chains():
+    assert dedup.duplicate_roots(["a", "b", "c", "d"], {"b": "a", "c": "b"}) == ["a", "a", "a", "d"]
+
+
+def test_load_orders_by_time_and_keeps_file_order_for_ties(tmp_path):
+    lines = [{"id": "2", "body": "x", "published_at": "2025-01-02"},
+             {"id": "1", "body": "x", "published_at": "2025-01-01"},
+             {"id": "3", "body": "x"},
+             {"id": "0", "body": "x", "published_at": "2025-01-01"}]
+    path = tmp_path / "l.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in lines))
+    assert [r["id"] for r in dedup.load_labelled(path)] == ["1", "3", "0", "2"]
+
+
+def test_floor_on_committed_dev_set_and_last_line_is_json():
+    console = Console(record=True, width=120)
+    result = dedup.run(DATA, console)
+    assert result["near_dup_precision"] >= 0.98 and result["near_dup_recall"] >= 0.95
+    assert result["story_f1"] >= 0.9
+    last = console.export_text().strip().splitlines()[-1]
+    assert json.loads(last)["story_f1"] == result["story_f1"]

@@ -1,0 +1,155 @@
+"""Event scoring: matching rules, P/R/F1 arithmetic, and quality floors on the gold sets."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from pipeline.evaluation.events import (
+    EventScores,
+    GoldEvent,
+    actor_key,
+    code_key,
+    load_gold,
+    match,
+    parse_gold_event,
+    run,
+    score,
+)
+from pipeline.steps.extract import extract_events
+from schemas.records import Actor, Article, Evidence, ExtractedEvent, Location
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED_GOLD = ROOT.parent / "shared" / "seeds" / "seed_gold.jsonl"
+DEV = ROOT / "tests" / "data" / "events-dev.jsonl"
+HELDOUT = ROOT / "tests" / "data" / "events-heldout.jsonl"
+ART = Article(id="a", source="t", body="x", published_at="2025-02-04")
+EVIDENCE = Evidence(sentence="x", start=0, end=1)
+
+
+def actor(code: str) -> Actor:
+    if code[:3].isupper() and len(code) >= 3 and code_key(code) == code[:3]:
+        return Actor(text=code, code=code, country=code[:3], role=code[3:] or None)
+    return Actor(text=code, code=code, organisation=code)
+
+
+def pred(source: str | None, target: str | None, code: str, **kw: object) -> ExtractedEvent:
+    return ExtractedEvent(source=actor(source) if source else None,
+                          target=actor(target) if target else None, code=code,
+                          evidence=EVIDENCE, confidence=0.5, **kw)
+
+
+def gold(source: object, target: object, root: str, **kw: object) -> GoldEvent:
+    return parse_gold_event({"source": source, "target": target, "root": root, **kw}, 0)
+
+
+@pytest.mark.parametrize(("code", "key"), [
+    ("ISRGOV", "ISR"), ("USA", "USA"), ("HAMAS", "HAMAS"), ("UN", "UN"), ("NATO", "NATO"),
+    ("IRA", "IRA"), (None, None), ("PSEREB", "PSE"),
+])
+def test_code_key(code: str | None, key: str | None) -> None:
+    assert code_key(code) == key
+
+
+def test_organisation_does_not_match_its_home_country() -> None:
+    hamas = Actor(text="Hamas", code="HAMAS", country="PSE", organisation="HAMAS")
+    assert actor_key(hamas) == "HAMAS"
+    assert match([pred("HAMAS", "ISR", "036")], [gold("PSE", "ISR", "03")]) == {}
+    assert match([pred("HAMAS", "ISR", "036")], [gold(["HAMAS", "PSE"], "ISR", "03")]) == {0: 0}
+
+
+def test_null_in_a_list_accepts_an_unstated_actor() -> None:
+    assert match([pred(None, "ISR", "0841")], [gold(["HAMAS", None], "ISR", "08")]) == {0: 0}
+    assert match([pred(None, "ISR", "0841")], [gold("HAMAS", "ISR", "08")]) == {}
+
+
+def test_matching_is_one_to_one_and_maximal() -> None:
+    preds = [pred("USAGOV", "RUSGOV", "040"), pred("USAGOV", "RUSGOV", "042")]
+    golds = [gold("USAGOV", ["RUS", "CHN"], "04"), gold("USA", "RUS", "04")]
+    assert len(match(preds, golds)) == 2
+    assert len(match(preds, golds[:1])) == 1
+
+
+def scores_for(preds: list[ExtractedEvent], golds: list[GoldEvent]) -> EventScores:
+    return score([(ART, golds)], lambda _article: preds)
+
+
+def test_perfect_predictions() -> None:
+    golds = [gold("ISRGOV", "QAT", "04", status="planned", date="2025-02-04..2025-02-09",
+                  location={"name": "Doha", "country": "QAT"})]
+    preds = [pred("ISRGOV", "QATGOV", "046", status="planned", date_start=date(2025, 2, 4),
+                  date_end=date(2025, 2, 9), location=Location(name="Doha", country="QAT"))]
+    s = scores_for(preds, golds)
+    assert (s.precision, s.recall, s.f1) == (1.0, 1.0, 1.0)
+    summary = s.summary()
+    assert summary["location_accuracy"] == summary["date_accuracy"] == 1.0
+    assert summary["status_accuracy"] == 1.0
+
+
+def test_empty_predictions() -> None:
+    s = scores_for([], [gold("EGY", "USA", "12")])
+    assert (s.precision, s.recall, s.f1, s.fn) == (0.0, 0.0, 0.0, 1)
+
+
+def test_partial_predictions() -> None:
+    golds = [gold("EGY", "USA", "12"), gold("JOR", "USA", "12")]
+    preds = [pred("EGY", "USAGOV", "120"), pred("FRA", "USA", "120"),
+             pred("JOR", "USA", "111")]
+    s = scores_for(preds, golds)
+    assert (s.tp, s.fp, s.fn) == (1, 2, 1)
+    assert s.precision == pytest.approx(1 / 3)
+    assert s.recall == pytest.approx(1 / 2)
+    assert s.f1 == pytest.approx(2 * (1 / 3) * 0.5 / (1 / 3 + 0.5))
+
+
+def test_optional_gold_rewards_a_find_but_does_not_punish_a_miss() -> None:
+    golds = [gold("EGY", "USA", "12"), gold("JOR", "USA", "12", required=False)]
+    assert scores_for([pred("EGY", "USA", "120")], golds).recall == 1.0
+    found = scores_for([pred("JOR", "USA", "120")], golds)
+    assert (found.tp, found.fp, found.recall) == (1, 0, 0.0)
+
+
+def test_detail_accuracy_on_matched_pairs() -> None:
+    golds = [gold("ISRGOV", "USAGOV", "04", status="planned", date="2025-02-05",
+                  location={"name": "Washington", "country": "USA"})]
+    preds = [pred("ISRGOV", "USAGOV", "040", status="actual", date_start=date(2025, 2, 5),
+                  date_end=date(2025, 2, 5), location=Location(name="New York", country="USA"))]
+    summary = scores_for(preds, golds).summary()
+    assert summary["date_accuracy"] == 1.0
+    assert summary["status_accuracy"] == 0.0
+    assert summary["location_accuracy"] == 0.0
+    assert summary["location_country_accuracy"] == 1.0
+
+
+def test_run_prints_one_json_line_last(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "gold.jsonl"
+    record = {"article": {"id": "x", "source": "t", "body": "Egypt rejected the US plan.",
+                          "published_at": "2025-02-04"},
+              "events": [{"source": "EGY", "target": "USA", "root": "12"}]}
+    path.write_text(json.dumps(record) + "\n")
+    summary = run(path, Console(file=None, width=120))
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert json.loads(last) == summary
+    assert {"precision", "recall", "f1", "location_accuracy", "date_accuracy",
+            "status_accuracy", "tp", "fp", "fn", "matched"} <= set(summary)
+
+
+# -- quality floors: regressions fail here -------------------------------------------------
+
+def test_seed_required_events_all_found() -> None:
+    if not SEED_GOLD.exists():
+        pytest.skip("shared seed gold not available")
+    s = score(load_gold(SEED_GOLD), extract_events)
+    assert s.recall == 1.0, s.missed
+    assert s.precision >= 0.85
+
+
+@pytest.mark.parametrize(("path", "min_f1", "min_articles"), [(DEV, 0.42, 40), (HELDOUT, 0.45, 15)])
+def test_gold_set_floor(path: Path, min_f1: float, min_articles: int) -> None:
+    records = load_gold(path)
+    assert len(records) >= min_articles
+    assert score(records, extract_events).f1 >= min_f1

@@ -1,0 +1,193 @@
+"""Each extraction rule in isolation: status, dates, actor resolution, location, quantity."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from pipeline.steps.extract import extract_events
+from pipeline.steps.gazetteer import lookup, pick
+from pipeline.steps.temporal import find_dates, status_of
+from schemas.records import Article, ExtractedEvent
+
+TUESDAY = date(2025, 2, 4)
+
+
+def events_of(body: str, published: str = "2025-02-04") -> list[ExtractedEvent]:
+    return extract_events(Article(id="t", source="test", body=body, published_at=published))
+
+
+def only(body: str, root: str, target: str | None = None) -> ExtractedEvent:
+    found = [e for e in events_of(body) if e.root == root
+             and (target is None or (e.target is not None and target in (e.target.country,
+                                                                         e.target.code)))]
+    assert found, f"no root {root} in {[(e.code, e.source) for e in events_of(body)]}"
+    return found[0]
+
+
+# -- status ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("body", "root", "status"), [
+    ("Egypt rejected the US plan.", "12", "actual"),
+    ("Egypt will reject the US plan.", "12", "planned"),
+    ("Netanyahu is scheduled to meet Trump.", "04", "planned"),
+    ("Trump is expected to pressure Netanyahu to stick to the deal.", "10", "expected"),
+    ("Israeli Finance Minister Bezalel Smotrich threatened to leave the Israeli coalition.", "13",
+     "threatened"),
+    ("Iran threatened to attack Israel.", "13", "threatened"),
+    ("Egypt did not condemn Israel.", "11", "negated"),
+    ("Egypt did not meet Israeli officials.", "04", "negated"),
+    ("Egypt refused to meet Israeli officials.", "12", "actual"),
+    ("Egypt would condemn Israel if the talks failed.", "11", "conditional"),
+])
+def test_status_rules(body: str, root: str, status: str) -> None:
+    assert only(body, root).status == status
+
+
+@pytest.mark.parametrize(("clause", "root", "status"), [
+    ("he has ", "04", "actual"), ("he will ", "04", "planned"), ("he is due to ", "04", "planned"),
+    ("he is likely to ", "04", "expected"), ("he never ", "04", "negated"),
+    ("he declined to ", "04", "negated"), ("unless he ", "04", "conditional"),
+    ("he ", "13", "threatened"),
+])
+def test_status_of_clause(clause: str, root: str, status: str) -> None:
+    assert status_of(clause, root) == status
+
+
+# -- dates (published Tuesday 2025-02-04) -------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "future", "start", "end"), [
+    ("on tuesday", False, TUESDAY, TUESDAY),
+    ("on monday", False, date(2025, 2, 3), date(2025, 2, 3)),
+    ("on wednesday", True, date(2025, 2, 5), date(2025, 2, 5)),
+    ("on wednesday", False, date(2025, 1, 29), date(2025, 1, 29)),
+    ("next monday", False, date(2025, 2, 10), date(2025, 2, 10)),
+    ("last friday", True, date(2025, 1, 31), date(2025, 1, 31)),
+    ("until saturday", False, TUESDAY, date(2025, 2, 8)),
+    ("yesterday", False, date(2025, 2, 3), date(2025, 2, 3)),
+    ("tomorrow", True, date(2025, 2, 5), date(2025, 2, 5)),
+    ("later this week", True, TUESDAY, date(2025, 2, 9)),
+    ("next week", True, date(2025, 2, 10), date(2025, 2, 16)),
+    ("last week", False, date(2025, 1, 27), date(2025, 2, 2)),
+    ("last month", False, date(2025, 1, 1), date(2025, 1, 31)),
+    ("next month", True, date(2025, 3, 1), date(2025, 3, 31)),
+    ("this year", False, date(2025, 1, 1), date(2025, 12, 31)),
+    ("on 3 march", True, date(2025, 3, 3), date(2025, 3, 3)),
+    ("on december 20", False, date(2024, 12, 20), date(2024, 12, 20)),
+])
+def test_date_resolution(text: str, future: bool, start: date, end: date) -> None:
+    (ref,) = find_dates(text, 0, TUESDAY, future)
+    assert (ref.date_start, ref.date_end) == (start, end)
+
+
+def test_present_tense_tuesday_then_wednesday_is_the_coming_day() -> None:
+    event = only("Netanyahu arrived in Washington on Tuesday. He is expected to meet "
+                 "Defence Secretary Pete Hegseth on Wednesday.", "04", "USAMIL")
+    assert event.status == "planned"
+    assert event.date_start == date(2025, 2, 5)
+
+
+def test_attribution_date_is_not_the_event_date() -> None:
+    event = only("Brazil's president will travel to Beijing next month to meet Chinese "
+                 "President Xi Jinping, his office said on Monday.", "04")
+    assert (event.date_start, event.date_end) == (date(2025, 3, 1), date(2025, 3, 31))
+
+
+# -- actors -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("body", "root", "source", "target"), [
+    # title + nationality
+    ("US special envoy Steve Witkoff met Egyptian officials.", "04", "USAGOV", "EGYGOV"),
+    ("The Israeli prime minister met Jordan's King.", "04", "ISRGOV", "JORGOV"),
+    # possessive country + institution
+    ("Qatar's Foreign Ministry praised Egypt.", "05", "QATGOV", "EGY"),
+    ("Israel's far-right allies criticised the deal with Egypt.", "11", "ISR", "EGY"),
+    # organisation
+    ("Hamas accused Israel of violating the truce.", "11", "HAMAS", "ISR"),
+    ("NATO condemned Russia.", "11", "NATO", "RUS"),
+    # group noun located by its place
+    ("Police in Tbilisi detained dozens of Georgian protesters.", "17", "GEOCOP", "GEOOPP"),
+])
+def test_actor_resolution(body: str, root: str, source: str, target: str | None) -> None:
+    event = only(body, root)
+    assert event.source is not None and event.source.code == source
+    if target is not None:
+        assert event.target is not None and event.target.code == target
+
+
+@pytest.mark.parametrize("anaphor", ["He", "The prime minister"])
+def test_pronoun_and_bare_title_take_the_last_named_person(anaphor: str) -> None:
+    body = (f"Israeli Prime Minister Benjamin Netanyahu arrived in Washington. {anaphor} met "
+            "Egyptian President Abdel Fattah al-Sisi on Monday.")
+    event = only(body, "04", "EGY")
+    assert event.source is not None and event.source.code == "ISRGOV"
+
+
+def test_passive_agent_is_the_source() -> None:
+    event = only("Trump touted a plan, a proposal strongly rejected by Egypt.", "12")
+    assert event.source is not None and event.source.code == "EGY"
+    assert event.target is not None and event.target.country == "USA"
+
+
+# -- location -----------------------------------------------------------------------------------
+
+def test_location_comes_from_the_gazetteer() -> None:
+    event = only("Chinese Foreign Minister Wang Yi met Australian officials in Geneva.", "04")
+    assert event.location is not None
+    assert (event.location.name, event.location.country) == ("Geneva", "CHE")
+    assert event.location.lat == pytest.approx(46.2, abs=0.1)
+    assert event.location.lon == pytest.approx(6.15, abs=0.1)
+
+
+def test_alternate_spelling_and_landmark() -> None:
+    assert lookup("Kiev")[0].name == "Kyiv"
+    assert lookup("white house")[0].name == "Washington"
+
+
+def test_ambiguous_city_prefers_a_country_in_the_article() -> None:
+    candidates = lookup("Tripoli")
+    assert pick(candidates, []).country == "LBY"
+    assert pick(candidates, ["LBN"]).country == "LBN"
+
+
+def test_country_level_fallback() -> None:
+    event = only("Turkish warplanes struck militant targets in northern Iraq on Monday.", "19")
+    assert event.location is not None and event.location.country == "IRQ"
+    assert event.location.lat is None
+    assert event.target is not None and event.target.country == "IRQ"
+
+
+def test_small_town_needs_a_locative_preposition() -> None:
+    # "Police" and "Split" are GeoNames towns; neither is a place here.
+    events = events_of("Split voters backed the plan. Police arrested two men.")
+    assert all(e.location is None for e in events)
+
+
+# -- quantity and precision rules ----------------------------------------------------------------
+
+@pytest.mark.parametrize(("body", "root", "quantity"), [
+    ("Under the deal, 33 Israeli hostages have been released by Hamas.", "08", 33),
+    ("Israel released nearly 2,000 Palestinian prisoners.", "08", 2000),
+    ("Russian missiles struck Kyiv on Monday, killing at least 33 people.", "19", 33),
+])
+def test_quantity(body: str, root: str, quantity: int) -> None:
+    assert only(body, root).quantity == quantity
+
+
+def test_casualty_clause_is_not_a_second_event() -> None:
+    events = events_of("Russian missiles struck Kyiv on Monday, killing at least 33 people.")
+    assert [e.root for e in events] == ["19"]
+
+
+def test_adjectival_participle_is_not_an_event() -> None:
+    assert events_of("Israel freed prisoners, including convicted Palestinian militants.") \
+        and not [e for e in events_of("The detained Egyptian leaders met no one.")
+                 if e.root == "17"]
+
+
+def test_attribution_actor_is_not_a_target() -> None:
+    events = events_of("Israeli forces killed three gunmen in Jenin, the Palestinian health "
+                       "ministry said.")
+    assert all(e.target is None or e.target.country != "PSE" or e.target.role != "GOV"
+               for e in events)

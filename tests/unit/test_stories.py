@@ -1,0 +1,50 @@
+"""Story features and clustering."""
+
+import json
+from pathlib import Path
+
+from pipeline.steps import stories
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "dedup-dev.jsonl"
+
+
+def rows():
+    return [json.loads(line) for line in DATA.read_text().splitlines()]
+
+
+def test_features_are_a_unit_vector_of_rare_words():
+    vec = stories.features("Quake hits Valdoria", "The quake in Valdoria was strong, the "
+                           "minister Brandvik said. The the the.")
+    assert "the" not in vec and "said" not in vec
+    assert sum(w * w for w in vec.values()) == __import__("pytest").approx(1.0, abs=1e-3)
+    assert vec["valdoria"] > vec["minister"] > 0
+    assert "strong" not in vec  # common words carry no event signal
+
+
+def test_story_id_is_stable():
+    assert stories.story_id_for("a1") == stories.story_id_for("a1") != stories.story_id_for("a2")
+
+
+def test_outlets_on_one_event_share_a_story_and_events_stay_apart():
+    index = stories.StoryIndex()
+    assigned: dict[str, set[str]] = {}
+    for row in rows():
+        if "-copy" in row["id"]:
+            continue
+        vec = stories.features(row["title"], row["body"])
+        story = index.assign(row["id"], vec)
+        index.add(row["id"], story, vec)
+        assigned.setdefault(row["story"], set()).add(story)
+    assert all(len(ids) == 1 for ids in assigned.values())
+    assert len(set().union(*assigned.values())) == 4
+
+
+def test_remove_empties_story_state():
+    index = stories.StoryIndex()
+    vec = stories.features("Launch", "Zephyra satellite launched from Cape Lorne by Aurelia")
+    index.add("x", "st-1", vec)
+    assert index.story_count == 1
+    assert index.remove("x")
+    assert index.story_count == 0 and len(index) == 0
+    assert index._postings == {}
+    assert index.best_story(vec) is None
