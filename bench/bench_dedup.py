@@ -1,13 +1,15 @@
-"""Throughput of the article-dedup stage's two parts, on one core.
+"""Throughput of the article-dedup stage, on one core, with the pipeline's own code.
 
     python bench/bench_dedup.py [CORPUS.jsonl] [--limit N] [--runs 5]
 
-near-dup stage: tokens + exact fingerprint + MinHash signature + LSH query + insert + expiry
-(what `ArticleIndex` does before the story step). story stage: feature vector + best story +
-insert. Articles come from a JSONL corpus (`title`, `body`) or, without one, are generated
-(made-up words, with near-dup variants mixed in) so the benchmark runs anywhere. Each article
-gets a publish time 60 s after the previous one; the window is 72 h. Prints the median
-articles/s of `--runs` runs and the peak RSS.
+sketch: `article_index.sketch` (tokens, exact fingerprint, MinHash signature, story vector):
+the costly, stateless half, which the worker runs in the parallel validate stage.
+decide: `ArticleIndex.decide(article, sketch)` + `expire` (LSH query, story assignment,
+insert into the table, expiry): the sequential single-partition stage.
+Articles come from a JSONL corpus (`title`, `body`) or, without one, are generated (made-up
+words, with near-dup variants mixed in) so the benchmark runs anywhere. Each article gets a
+publish time 60 s after the previous one; the window is 72 h. Prints the median articles/s
+of `--runs` runs and the peak RSS.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import json
 import resource
 import statistics
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from pipeline.evaluation.variants import (
@@ -26,9 +29,11 @@ from pipeline.evaluation.variants import (
     synthetic_article,
     synthetic_vocabulary,
 )
-from pipeline.steps import near_dup, stories
+from pipeline.steps.article_index import ArticleIndex, sketch
+from schemas.records import Article
 
 WINDOW = 72 * 3600.0
+T0 = datetime(2025, 1, 1, tzinfo=UTC)
 
 
 def load(corpus: Path | None, limit: int) -> list[tuple[str, str]]:
@@ -47,36 +52,26 @@ def load(corpus: Path | None, limit: int) -> list[tuple[str, str]]:
     return out[:limit]
 
 
-def near_dup_pass(articles: list[tuple[str, str]]) -> float:
-    params, rule = near_dup.LshParams(), near_dup.MatchRule()
-    index = near_dup.LshIndex(params)
-    exact: dict[str, str] = {}
-    times: list[tuple[float, str]] = []
+def as_articles(pairs: list[tuple[str, str]]) -> list[Article]:
+    return [Article(id=f"a{i}", source="bench", title=title, body=body,
+                    published_at=T0 + timedelta(minutes=i))
+            for i, (title, body) in enumerate(pairs)]
+
+
+def sketch_pass(articles: list[Article]) -> float:
     started = time.perf_counter()
-    for i, (_, body) in enumerate(articles):
-        ts, item = i * 60.0, str(i)
-        tokens = near_dup.words(body)
-        fp = near_dup.body_fingerprint(tokens)
-        if fp in exact:
-            continue
-        shingles = near_dup.shingles(tokens)
-        sig = near_dup.signature(shingles, params)
-        size = len(set(shingles))
-        if index.query(sig, rule, size) is None:
-            index.add(item, sig, size)
-            exact[fp] = item
-            times.append((ts, item))
-        while times and times[0][0] < ts - WINDOW:  # expiry, as ArticleIndex.expire does
-            index.remove(times.pop(0)[1])
+    for article in articles:
+        sketch(article)
     return len(articles) / (time.perf_counter() - started)
 
 
-def story_pass(articles: list[tuple[str, str]]) -> float:
-    index = stories.StoryIndex()
+def decide_pass(articles: list[Article]) -> float:
+    sketches = [sketch(a) for a in articles]  # computed upstream in the worker
+    index = ArticleIndex({}, window_seconds=WINDOW)
     started = time.perf_counter()
-    for i, (title, body) in enumerate(articles):
-        vector = stories.features(title, body)
-        index.add(str(i), index.assign(str(i), vector), vector)
+    for article, sk in zip(articles, sketches, strict=True):
+        index.decide(article, sk)
+        index.expire(index.watermark)
     return len(articles) / (time.perf_counter() - started)
 
 
@@ -86,13 +81,13 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    articles = load(args.corpus, args.limit)
-    stories.features("warm", "up the background table")
+    articles = as_articles(load(args.corpus, args.limit))
+    sketch(articles[0])  # load the background word table before timing
     source = args.corpus.name if args.corpus else "generated"
     print(f"{len(articles)} articles from {source}, {args.runs} runs, one core")
-    for name, stage in (("near-dup", near_dup_pass), ("story", story_pass)):
+    for name, stage in (("sketch", sketch_pass), ("decide", decide_pass)):
         rates = [stage(articles) for _ in range(args.runs)]
-        print(f"{name:9s} stage: {statistics.median(rates):8.0f} articles/s (median; "
+        print(f"{name:6s}: {statistics.median(rates):8.0f} articles/s (median; "
               f"min {min(rates):.0f}, max {max(rates):.0f})")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS: {peak:.0f} MiB")
