@@ -1,0 +1,154 @@
+"""Dedup state on the real broker: bounded under a long stream, correct with two workers."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from pipeline import topics as T
+from pipeline.demo import wait_for_outcomes
+from pipeline.evaluation.variants import (
+    make_variant,
+    seeded,
+    synthetic_article,
+    synthetic_vocabulary,
+)
+from pipeline.kafka_io import ensure_topics, publish
+from pipeline.processes import WorkerProcess
+from tests.integration.conftest import isolated_settings
+
+DAY0 = datetime(2025, 3, 1, tzinfo=UTC)
+
+
+def articles_for_day(day: int, count: int, seed: int) -> list[tuple[bytes, bytes]]:
+    rng = seeded(seed)
+    vocabulary = synthetic_vocabulary(rng)
+    out = []
+    for i in range(count):
+        title, body = synthetic_article(rng, vocabulary)
+        when = DAY0 + timedelta(days=day, minutes=i)
+        article_id = f"d{day}-{i}"
+        out.append((article_id.encode(), json.dumps({
+            "id": article_id, "source": "synthetic", "title": title, "body": body,
+            "published_at": when.isoformat()}).encode()))
+    return out
+
+
+def gauge(worker: WorkerProcess, table: str) -> float:
+    match = re.search(rf'^wirestream_state_entries{{table="{table}"}} (\S+)$',
+                      worker.metrics() or "", re.M)
+    return float(match.group(1)) if match else -1.0
+
+
+def settled_gauge(worker: WorkerProcess, table: str, timeout: float = 10.0) -> float:
+    """The gauge is refreshed every second: wait for two equal readings in a row."""
+    deadline, last = time.monotonic() + timeout, None
+    while time.monotonic() < deadline:
+        value = gauge(worker, table)
+        if value == last and value >= 0:
+            return value
+        last = value
+        time.sleep(1.1)
+    raise TimeoutError(f"state gauge for {table} did not settle")
+
+
+def test_state_stays_flat_over_a_long_stream_with_a_short_window(bootstrap_servers, tmp_path):
+    settings = isolated_settings(bootstrap_servers, tmp_path, article_dedup_window_hours=24,
+                                 event_window_days=1)
+    ensure_topics(settings)
+    worker = WorkerProcess(settings, tmp_path / "worker.log").start()
+    raw = T.TopicNames(settings.topic_prefix)[T.ARTICLES_RAW]
+    per_day, sizes = 40, []
+    try:
+        for day in range(8):  # eight days of event time through a one-day window
+            sent = publish(settings, raw, articles_for_day(day, per_day, seed=day))
+            outcomes = wait_for_outcomes(settings, sent)
+            assert len(outcomes) == per_day
+            sizes.append(settled_gauge(worker, T.TABLE_ARTICLE_INDEX))
+        expired = re.search(r'^wirestream_state_expired_total{table="article-index"} (\S+)$',
+                            worker.metrics() or "", re.M)
+    finally:
+        worker.stop()
+    # A one-day window holds at most two days' articles, however long the stream runs.
+    assert max(sizes[2:]) <= 2 * per_day, sizes
+    assert sizes[-1] <= sizes[2] + per_day // 2, sizes
+    assert expired is not None and float(expired.group(1)) >= 4 * per_day
+
+
+@pytest.fixture
+def two_workers(bootstrap_servers, tmp_path):
+    settings = isolated_settings(bootstrap_servers, tmp_path, event_update_interval_seconds=0)
+    ensure_topics(settings)
+    workers = [WorkerProcess(settings, tmp_path / f"worker-{i}.log") for i in range(2)]
+    for w in workers:
+        w.start()
+    try:
+        yield settings, workers
+    finally:
+        for w in workers:
+            w.stop()
+
+
+def test_copies_meet_their_originals_across_workers(two_workers):
+    settings, workers = two_workers
+    rng = seeded(99)
+    vocabulary = synthetic_vocabulary(rng)
+    originals, copies = [], []
+    for i in range(12):
+        title, body = synthetic_article(rng, vocabulary)
+        when = (DAY0 + timedelta(minutes=i)).isoformat()
+        originals.append({"id": f"o{i}", "source": "wire", "title": title, "body": body,
+                          "published_at": when})
+        v_title, v_body = make_variant(title, body, ["headline", "typos", "boilerplate"], rng)
+        copies.append({"id": f"c{i}", "source": f"outlet-{i}", "title": v_title,
+                       "body": v_body, "published_at": when})
+    raw = T.TopicNames(settings.topic_prefix)[T.ARTICLES_RAW]
+    # Keys spread the articles over every raw partition, i.e. over both workers.
+    first = publish(settings, raw, [(a["id"].encode(), json.dumps(a).encode())
+                                    for a in originals])
+    wait_for_outcomes(settings, first)
+    sent = publish(settings, raw, [(a["id"].encode(), json.dumps(a).encode()) for a in copies])
+    outcomes = wait_for_outcomes(settings, sent)
+    assert {(o.article_id, o.status, o.duplicate_of) for o in outcomes.values()} == {
+        (f"c{i}", "duplicate", f"o{i}") for i in range(12)}
+    assert all(w.metrics() for w in workers), "both workers must still be alive"
+    processed = [float(m.group(1)) for w in workers for m in re.finditer(
+        r'^wirestream_stage_processed_total{stage="validate"} (\S+)$', w.metrics() or "",
+        re.M)]
+    assert len(processed) == 2 and all(n > 0 for n in processed), processed
+
+
+def test_a_restarted_worker_still_knows_every_article(bootstrap_servers, tmp_path):
+    settings = isolated_settings(bootstrap_servers, tmp_path)
+    ensure_topics(settings)
+    rng = seeded(5)
+    vocabulary = synthetic_vocabulary(rng)
+    title, body = synthetic_article(rng, vocabulary)
+    when = DAY0.isoformat()
+    original = {"id": "before", "source": "wire", "title": title, "body": body,
+                "published_at": when}
+    v_title, v_body = make_variant(title, body, ["headline", "trim", "typos"], rng)
+    copy = {"id": "after", "source": "other", "title": v_title, "body": v_body,
+            "published_at": when}
+    raw = T.TopicNames(settings.topic_prefix)[T.ARTICLES_RAW]
+    first = WorkerProcess(settings, tmp_path / "first.log").start()
+    try:
+        [before] = wait_for_outcomes(settings, publish(
+            settings, raw, [(b"before", json.dumps(original).encode())])).values()
+    finally:
+        first.stop()
+    # A new process with no local state: the in-memory LSH and story indices are rebuilt
+    # from the recovered article-index table.
+    second = WorkerProcess(settings.model_copy(update={"data_dir": str(tmp_path / "fresh")}),
+                           tmp_path / "second.log").start()
+    try:
+        [after] = wait_for_outcomes(settings, publish(
+            settings, raw, [(b"after", json.dumps(copy).encode())])).values()
+    finally:
+        second.stop()
+    assert (after.status, after.duplicate_of) == ("duplicate", "before")
+    assert after.story_id == before.story_id
