@@ -37,6 +37,9 @@ class WirestreamSettings(BaseSettings):
                                         "of the smaller text contained in the larger (trims)")
     story_threshold: float = Field(default=0.22, gt=0, le=1, description="Cosine similarity to "
                                    "a story's centroid that joins the story")
+    max_future_skew_hours: float = Field(default=1.0, ge=0, description="Publish times ahead "
+                                         "of ingest time by more than this do not advance "
+                                         "the expiry clocks")
     event_window_days: float = Field(default=7.0, gt=0, description="Canonical events are "
                                      "forgotten this long after their last mention (event time)")
     event_update_interval_seconds: float = Field(default=5.0, ge=0, description="At most one "

@@ -35,7 +35,7 @@ from pipeline.metrics import WirestreamMetrics
 from pipeline.security import faust_credentials
 from pipeline.settings import WirestreamSettings
 from pipeline.steps import article_index, enrich, event_dedup, near_dup, validate
-from pipeline.steps.expiry import ExpiryIndex
+from pipeline.steps.expiry import ExpiryIndex, bounded_event_time
 from pipeline.steps.extract import extract_events
 from pipeline.steps.throttle import UpdateThrottle
 from schemas.records import (
@@ -95,6 +95,7 @@ def create_app(settings: WirestreamSettings, metrics: WirestreamMetrics) -> faus
                                 containment=settings.near_dup_containment),
         story_threshold=settings.story_threshold,
     )
+    skew = settings.max_future_skew_hours * 3600
     event_expiry = ExpiryIndex(settings.event_window_days * 86400)
     throttle: UpdateThrottle[EnrichedEvent] = UpdateThrottle(
         settings.event_update_interval_seconds, time.monotonic)
@@ -164,7 +165,8 @@ def create_app(settings: WirestreamSettings, metrics: WirestreamMetrics) -> faus
             article = record.article
             with metrics.stage_seconds.labels(article_index.STAGE).time():
                 decision = articles.decide(article, record.sketch)
-                expired = articles.expire(articles.watermark)
+                expired = articles.expire(bounded_event_time(
+                    articles.watermark, record.ingest_ts, skew))
             metrics.processed.labels(article_index.STAGE).inc()
             metrics.expired.labels(T.TABLE_ARTICLE_INDEX).inc(expired)
             # A copy's events count as mentions of its original's events: same reference day.
@@ -200,7 +202,8 @@ def create_app(settings: WirestreamSettings, metrics: WirestreamMetrics) -> faus
                 metrics.duplicates.labels("event").inc()
             aggregate.partition = partition
             event_state[candidate.event_id] = aggregate.model_dump(mode="json")
-            event_expiry.touch(candidate.event_id, partition, candidate.published_at.timestamp())
+            event_expiry.touch(candidate.event_id, partition, bounded_event_time(
+                candidate.published_at.timestamp(), candidate.ingest_ts, skew))
             for key in event_expiry.expired(partition):
                 # Deleting while processing this partition sends the tombstone to the
                 # changelog partition the key lives in.

@@ -13,6 +13,15 @@ from collections import defaultdict
 _BUCKET_SECONDS = 3600
 
 
+def bounded_event_time(event_ts: float, ingest_ts: float, max_skew_seconds: float) -> float:
+    """Event time for advancing expiry clocks, capped at ingest time + skew.
+
+    One article dated years ahead (a feed bug) would otherwise move the event-time clock
+    past every window and wipe the dedup state.
+    """
+    return min(event_ts, ingest_ts + max_skew_seconds)
+
+
 class ExpiryIndex:
     """Remembers (partition, event time) per key; hands out keys older than the window."""
 

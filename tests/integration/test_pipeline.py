@@ -109,7 +109,7 @@ def test_bad_records_are_dead_lettered_with_reasons(pipeline_settings, worker):
 
 def test_syndicated_copies_are_duplicates_whose_events_count_as_mentions(
         pipeline_settings, worker):
-    original = article_line("sample-001", id="dup-a", published_at="2025-03-06T14:00:00Z")
+    original = article_line("sample-001", id="dup-a", published_at="2025-02-06T14:00:00Z")
     body = json.loads(original)["body"]
     # An exact copy under a new headline, and an edited one: last sentence cut, a typo,
     # boilerplate added, published the next day.
@@ -117,7 +117,7 @@ def test_syndicated_copies_are_duplicates_whose_events_count_as_mentions(
     edited_body = body.rsplit("\n", 1)[0].replace("exchanged", "exchnaged") + \
         "\nCopyright 2025 Example Syndicate. All rights reserved."
     edited = article_line("sample-001", id="dup-c", source="third-outlet", body=edited_body,
-                          published_at="2025-03-07T09:00:00Z")
+                          published_at="2025-02-07T09:00:00Z")
     raw = raw_topic(pipeline_settings)
     [first] = publish(pipeline_settings, raw, [(b"dup-a", original)])
     [origin] = wait_for_outcomes(pipeline_settings, [first]).values()

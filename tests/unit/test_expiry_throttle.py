@@ -1,4 +1,4 @@
-from pipeline.steps.expiry import ExpiryIndex
+from pipeline.steps.expiry import ExpiryIndex, bounded_event_time
 from pipeline.steps.throttle import UpdateThrottle
 
 HOUR = 3600.0
@@ -68,3 +68,9 @@ def test_quiet_keys_are_forgotten():
     clock.now = 5
     throttle.due()
     assert not throttle._last_emit
+
+
+def test_a_far_future_publish_date_cannot_run_the_clock_ahead():
+    ingest = 1_700_000_000.0
+    assert bounded_event_time(ingest - 50, ingest, 3600) == ingest - 50
+    assert bounded_event_time(ingest + 10 * 365 * 86400, ingest, 3600) == ingest + 3600
