@@ -1,17 +1,14 @@
-"""Actor recognition: dictionary matches merged into actor phrases, then resolved.
+"""Actor recognition: dictionary matches merged into actor phrases.
 
 A phrase is a run of adjacent dictionary hits that name one actor, e.g. "Israeli" + "Prime
 Minister" + (Benjamin) + "Netanyahu" -> ISRGOV, or "Qatar's" + "Foreign Ministry" -> QATGOV.
-Resolution then fills phrases that carry no country: pronouns and bare titles take the current
-topic (the first person named in the sentence, else in the last sentence that named one),
-members of a coordinated list take their neighbour's country, and remaining bare government
-nouns ("the coalition", "the government") take the article's dominant country.
+Phrases that carry no country yet (pronouns, bare titles, group nouns) are filled in later by
+`coreference.resolve`.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
 from pipeline.steps.actor_lexicon import (
@@ -31,28 +28,36 @@ from pipeline.steps.gazetteer import Place, pick
 from pipeline.steps.lexicon import iter_matches
 
 __all__ = ["COUNTRY", "DEMONYM", "GROUP", "INST", "ORG", "PERSON", "PLACE", "PRONOUN", "TITLE",
-           "SELF_TARGET_HEADS", "Phrase", "find_phrases", "is_possessive_pronoun", "resolve"]
+           "INSTRUMENT_HEADS", "SELF_TARGET_HEADS", "Phrase", "find_phrases",
+           "is_possessive_pronoun"]
 
+# Weapons stand for the force that uses them ("Russian missiles struck"); they are never the
+# party an event is aimed at ("promised to send missiles to Ukraine").
+INSTRUMENT_HEADS = frozenset({"missiles", "drones", "tanks", "artillery", "warplanes", "jets",
+                              "fighter jets", "warships", "navy ships"})
 # Group nouns that may be the target of an event by their own side (a minister quitting the
 # coalition is ISRGOV -> ISRGOV).
 SELF_TARGET_HEADS = frozenset({"coalition", "government", "cabinet", "parliament", "administration",
                                "regime", "party", "leadership"})
-# Roles a bare noun may take the article's dominant country for.
-_FALLBACK_ROLES = frozenset({"GOV", "LEG", "MIL", "COP", "JUD", "OPP"})
-_POSSESSIVE_PRONOUNS = frozenset({"his", "her"})
+_POSSESSIVE_PRONOUNS = frozenset({"his", "her", "its", "their"})
 _DIRECTION = r"(?:(?:north|south|east|west|central|north-east|north-west|south-east|south-west)" \
              r"(?:ern)?\s+)?"
 _CITY_LOCATIVE = re.compile(
     r"\b(?:in|at|near|to|from|for|into|inside|outside|via|toward|towards|across|around|over|"
-    r"outside of|visit|visited|visiting|visits)\s+(?:the\s+)?" + _DIRECTION + "$")
+    r"outside of|visit|visited|visiting|visits|(?:north|south|east|west)(?:-?(?:east|west))?"
+    r"\s+of|most of|much of|parts? of|outskirts of|control of|captured?|seized?|retook|"
+    r"recaptured?|overran|shelled|bombed|entered)\s+(?:the\s+)?" + _DIRECTION + "$")
 _COUNTRY_LOCATIVE = re.compile(
     r"\b(?:in|at|near|inside|outside|across|throughout|within|around)\s+(?:the\s+)?"
     + _DIRECTION + "$")
 _LOCATIVE_WINDOW = 40
 _GAP_SPACE = re.compile(r"^\s+$")
 _GAP_POSSESSIVE = re.compile(r"^'s?\s+$")
+# "Russian-led troops", "Iran-backed militias": the group belongs to the named country's side.
+_GAP_LED = re.compile(r"^-(?:led|backed|allied|aligned|sponsored)\s+$")
 _GAP_NAME = re.compile(r"\s+(?:[A-Z][\w.'\u2019-]*\s+){1,3}$")
 _NAME_AFTER = re.compile(r"\s+((?:[A-Z][a-z][\w'-]*)(?:\s+[A-Z][a-z][\w'-]*){0,2})")
+_SUMMIT = re.compile(r"\s+(?:leaders'?\s+)?summits?\b")
 _COORD_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s+as well as\s+)$")
 
 
@@ -86,7 +91,8 @@ class Phrase:
 
     @property
     def is_actor(self) -> bool:
-        return not self.locative and self.code is not None
+        # Same as `code is not None`, without building the code string (a hot path).
+        return not self.locative and bool(self.org or self.country)
 
 
 def _surface_ok(entry: Entry, surface: str) -> bool:
@@ -112,13 +118,14 @@ def _new_phrase(body: str, lowered: str, start: int, end: int, entry: Entry) -> 
     phrase = Phrase(start, end, body[start:end], {entry.kind}, head=lowered[start:end],
                     candidates=entry.candidates)
     _absorb(phrase, lowered, start, end, entry)
-    before = lowered[max(0, start - _LOCATIVE_WINDOW):start]
-    if entry.kind in (PLACE, INST) and entry.place is not None:
-        phrase.locative = bool(_CITY_LOCATIVE.search(before))
-        if entry.kind == PLACE and not entry.capital:
-            phrase.locative = True  # non-capital places only ever locate events
+    if entry.kind == PLACE and not entry.capital:
+        phrase.locative = True  # non-capital places only ever locate events
+    elif entry.kind in (PLACE, INST) and entry.place is not None:
+        phrase.locative = bool(_CITY_LOCATIVE.search(lowered[max(0, start - _LOCATIVE_WINDOW):
+                                                              start]))
     elif entry.kind == COUNTRY:
-        phrase.locative = bool(_COUNTRY_LOCATIVE.search(before))
+        phrase.locative = bool(_COUNTRY_LOCATIVE.search(lowered[max(0, start - _LOCATIVE_WINDOW):
+                                                                start]))
     return phrase
 
 
@@ -153,6 +160,8 @@ def _can_merge(phrase: Phrase, gap: str, body: str, start: int, entry: Entry) ->
         return False
     if _GAP_SPACE.match(gap):
         return not (entry.kind == PERSON and PERSON in phrase.kinds)
+    if _GAP_LED.match(gap):
+        return entry.kind == GROUP and not phrase.person
     if _GAP_POSSESSIVE.match(gap):
         return entry.kind in (TITLE, GROUP, INST) and PERSON not in phrase.kinds
     if gap[:1].isspace() and _GAP_NAME.match(body, phrase.end, start):
@@ -187,6 +196,8 @@ def find_phrases(body: str, lowered: str, bounded: str) -> list[Phrase]:
         current = _new_phrase(body, lowered, start, end, entry)
     if current is not None:
         phrases.append(current)
+    # "the G20 summit", "a NATO summit": the gathering names a venue, not an actor.
+    phrases = [p for p in phrases if not (p.org and _SUMMIT.match(lowered, p.end))]
     mentioned = {p.country for p in phrases if p.country and p.kinds & {COUNTRY, DEMONYM}}
     for phrase in phrases:
         if len(phrase.candidates) > 1:
@@ -202,81 +213,6 @@ def find_phrases(body: str, lowered: str, bounded: str) -> list[Phrase]:
     return phrases
 
 
-def _dominant_country(phrases: list[Phrase]) -> str | None:
-    counts = Counter(p.country for p in phrases
-                     if p.country and p.how == "explicit" and PLACE not in p.kinds)
-    if not counts:
-        return None
-    (best, n), *rest = counts.most_common(2)
-    if n < 2 or (rest and rest[0][1] == n):
-        return None
-    return best
-
-
-def _copy_identity(phrase: Phrase, source: Phrase, how: str) -> None:
-    phrase.country, phrase.org = source.country, source.org
-    phrase.role = source.role if (phrase.role is None or phrase.person) else phrase.role
-    phrase.person = phrase.person or source.person
-    phrase.how = how
-
-
-def resolve(phrases: list[Phrase], sentence_of: list[int], lowered: str) -> None:
-    """Resolve pronouns, bare titles, list members and bare group nouns in place.
-
-    `sentence_of[i]` is the sentence index of `phrases[i]`.
-    """
-    topic: Phrase | None = None
-    first_person: Phrase | None = None
-    current_sentence = -1
-    by_title: dict[str, Phrase] = {}
-    previous: Phrase | None = None
-    for phrase, sentence in zip(phrases, sentence_of, strict=True):
-        if sentence != current_sentence:
-            if first_person is not None:
-                topic = first_person
-            first_person, current_sentence, previous = None, sentence, None
-        if PRONOUN in phrase.kinds:
-            antecedent = first_person or topic
-            if antecedent is not None:
-                _copy_identity(phrase, antecedent, "pronoun")
-        elif phrase.code is None and phrase.kinds == {TITLE}:
-            antecedent = by_title.get(phrase.title or "")
-            definite = lowered[max(0, phrase.start - 4):phrase.start] == "the "
-            if antecedent is not None and definite:
-                _copy_identity(phrase, antecedent, "pronoun")
-        if (phrase.code is None and previous is not None and previous.country
-                and _COORD_GAP.match(lowered[previous.end:phrase.start])):
-            phrase.country = previous.country
-            phrase.how = "sibling"
-        if phrase.person and phrase.code and PRONOUN not in phrase.kinds:
-            if first_person is None:
-                first_person = phrase
-            if phrase.title:
-                by_title[phrase.title] = phrase
-        if not phrase.locative:
-            previous = phrase
-    _inherit_place_country(phrases, lowered)
-    dominant = _dominant_country(phrases)
-    if dominant:
-        for phrase in phrases:
-            if phrase.code is None and phrase.role in _FALLBACK_ROLES and not phrase.org:
-                phrase.country = dominant
-                phrase.how = "fallback"
-
-
-_IN_GAP = re.compile(r"^\s+in\s+(?:the\s+)?$")
-
-
-def _inherit_place_country(phrases: list[Phrase], lowered: str) -> None:
-    """"Police in Tbilisi", "soldiers in Niger": a bare group noun takes the country of the
-    place it is said to be in."""
-    for phrase, nxt in zip(phrases, phrases[1:], strict=False):
-        if phrase.code is None and phrase.role and nxt.country and nxt.locative \
-                and _IN_GAP.match(lowered[phrase.end:nxt.start]):
-            phrase.country = nxt.country
-            phrase.how = "place"
-
-
 def is_possessive_pronoun(phrase: Phrase) -> bool:
-    """True for "his"/"her": usable as a subject ("his office said"), never as a target."""
+    """True for "his"/"her"/"its": usable as a subject ("his office said"), never as a target."""
     return PRONOUN in phrase.kinds and phrase.head in _POSSESSIVE_PRONOUNS

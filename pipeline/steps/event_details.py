@@ -1,7 +1,8 @@
-"""Per-event details read from the sentence: location, quantity and a confidence score.
+"""Per-event details read from the sentence: location, date, quantity, a confidence score,
+and the clause and subject-distance tests they need.
 
-Mixed into the extractor's per-sentence context (`extract._Context`), which provides
-`phrases`, `lower` and `s0` for the current sentence.
+Mixed into the extractor's per-sentence context (`event_context.EventContext`), which provides
+`phrases`, `lower`, `lowered`, `s0` and `dates()` for the current sentence.
 """
 
 from __future__ import annotations
@@ -11,8 +12,13 @@ from collections.abc import Sequence
 
 from pipeline.steps.actors import Phrase
 from pipeline.steps.countries import country_name
+from pipeline.steps.event_rules import CLAUSE_BREAK
+from pipeline.steps.temporal import DateRef
 from pipeline.steps.verbs import VerbMatch
 from schemas.records import Location
+
+_NOMINAL_SOURCE_GAP = 45
+_TARGET_DATE_WINDOW = 24
 
 _QUANTITY = re.compile(
     r"\b(\d{1,3}(?:,\d{3})+|\d+)(?:\s+(million|thousand))?\s+(?:[a-z-]+\s+){0,2}?"
@@ -27,9 +33,13 @@ class EventDetails:
 
     phrases: Sequence[Phrase]
     lower: str
+    lowered: str
     s0: int
 
-    def _location(self, verb: VerbMatch) -> Location | None:
+    def dates(self, future: bool) -> list[DateRef]:
+        raise NotImplementedError
+
+    def location(self, verb: VerbMatch) -> Location | None:
         places = [p for p in self.phrases if p.locative or (p.place and not p.is_actor)]
         if not places:
             return None
@@ -43,7 +53,7 @@ class EventDetails:
                             country=chosen.country)
         return None
 
-    def _quantity(self, verb: VerbMatch) -> int | None:
+    def quantity(self, verb: VerbMatch) -> int | None:
         best: tuple[int, int] | None = None
         for m in _QUANTITY.finditer(self.lower):
             start, end = self.s0 + m.start(), self.s0 + m.end()
@@ -55,7 +65,7 @@ class EventDetails:
                 best = (distance, value)
         return best[1] if best else None
 
-    def _confidence(self, verb: VerbMatch, source: Phrase, target: Phrase | None,
+    def confidence(self, verb: VerbMatch, source: Phrase, target: Phrase | None,
                     inferred_source: bool) -> float:
         score = 0.35
         score += {"explicit": 0.25, "pronoun": 0.15, "sibling": 0.15}.get(source.how, 0.05)
@@ -67,3 +77,29 @@ class EventDetails:
         if inferred_source:
             score -= 0.15
         return round(max(0.05, min(0.95, score)), 2)
+
+    def close_subject(self, source: Phrase, verb: VerbMatch) -> bool:
+        """Whether `source` is close enough to an event noun or bare protest to be its actor."""
+        if source.start >= verb.end:
+            return True  # passive agent
+        gap = self.lowered[source.end:verb.start]
+        return len(gap) <= _NOMINAL_SOURCE_GAP and not CLAUSE_BREAK.search(gap)
+
+    def clause_start(self, pos: int) -> int:
+        last = self.s0
+        for m in CLAUSE_BREAK.finditer(self.lowered, self.s0, pos):
+            last = m.end()
+        return last
+
+    def event_date(self, verb: VerbMatch, target: Phrase | None, future: bool,
+                   cut: int) -> DateRef | None:
+        """The date nearest the verb, or one right after its target; a date in a trailing
+        attribution (", his office said on Monday") is when it was said, not the event's."""
+        refs = [r for r in self.dates(future) if r.start < cut or r.start < verb.start]
+        if not refs:
+            return None
+        if target is not None and target.how != "location":
+            for ref in refs:
+                if target.end <= ref.start <= target.end + _TARGET_DATE_WINDOW:
+                    return ref
+        return min(refs, key=lambda r: min(abs(r.start - verb.end), abs(verb.start - r.end)))

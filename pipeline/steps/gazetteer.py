@@ -32,6 +32,9 @@ _STOP = frozenset({
     "deal", "orange", "mission", "summit", "commerce", "industry", "enterprise", "sunrise",
     "cabinet", "gold", "rebel", "lebanon", "jordan", "georgia", "chad", "niger", "mexico",
     "panama", "guatemala", "kuwait", "singapore", "djibouti", "luxembourg", "monaco", "israel",
+    # Function words that are also GeoNames names ("To", "Can", "More"): thousands of hits per
+    # article that the capitalisation check would reject anyway, at a cost in matching time.
+    "to", "from", "more", "can", "than", "say", "time", "much", "same", "never", "area", "side",
 })
 _PLAIN_NAME = re.compile(r"^[A-Z][a-z]+(?:[ -][A-Z]?[a-z]+)*$")
 _MIN_ALTERNATE = 4

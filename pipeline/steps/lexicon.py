@@ -67,18 +67,22 @@ def build_automaton(entries: Iterable[tuple[str, object]]) -> ahocorasick.Automa
     return automaton
 
 
+def _start_then_longest(match: tuple[int, int, object]) -> tuple[int, int]:
+    return match[0], match[1]
+
+
 def iter_matches(
     automaton: ahocorasick.Automaton, bounded: str
 ) -> Iterator[tuple[int, int, object]]:
     """Yield leftmost-longest, non-overlapping matches as (start, end, payload), with offsets
     into the unpadded text; `bounded` comes from `boundary_text`."""
-    found = []
-    for last, (length, payload) in automaton.iter(bounded):
-        # Key = " word ... "; in the unpadded text the word spans [last-length+1, last-1).
-        found.append((last - length + 1, last - 1, payload))
-    found.sort(key=lambda m: (m[0], m[0] - m[1]))
+    # Key = " word ... "; in the unpadded text the word spans [last-length+1, last-1). Sorting
+    # on (start, -length) puts the longest match first among those starting at one offset.
+    found = [(last - length + 1, -length, payload)
+             for last, (length, payload) in automaton.iter(bounded)]
+    found.sort(key=_start_then_longest)
     cursor = 0
-    for start, end, payload in found:
+    for start, negative_length, payload in found:
         if start >= cursor:
-            yield start, end, payload
-            cursor = end
+            cursor = start - negative_length - 2
+            yield start, cursor, payload

@@ -26,6 +26,7 @@ _IRREGULAR: dict[str, tuple[str, ...]] = {
     "sell": ("sold",), "buy": ("bought",), "shoot": ("shot",), "beat": ("beaten",),
     "swear": ("swore", "sworn"), "hang": ("hung", "hanged"), "overthrow": ("overthrew",),
 }
+_IRREGULAR_FORMS = frozenset(f for forms in _IRREGULAR.values() for f in forms)
 _ES_ENDINGS = ("s", "sh", "ch", "x", "z", "o")
 _VOWELS = "aeiou"
 
@@ -38,6 +39,9 @@ class VerbEntry:
     cues: tuple[str, ...] = ()
     cues_not: tuple[str, ...] = ()
     intransitive: bool = False
+    # Code to use instead when the event turns out to have a target ("fired a missile" is a
+    # show of force, "fired missiles at Israel" an attack).
+    target_code: str | None = None
     cue_re: re.Pattern[str] | None = field(default=None, compare=False)
     cue_not_re: re.Pattern[str] | None = field(default=None, compare=False)
 
@@ -83,11 +87,13 @@ def _word_regex(words: tuple[str, ...]) -> re.Pattern[str] | None:
 
 
 def _is_nominal(form: str, verb_forms: set[str]) -> bool:
-    """Single-word event nouns ("talks", "airstrikes") as opposed to verb forms ("met") and
-    fixed phrases ("willingness to negotiate")."""
-    irregular = {f for forms in _IRREGULAR.values() for f in forms}
-    return (" " not in form and form not in verb_forms and not form.endswith("ed")
-            and form not in irregular)
+    """Event nouns ("talks", "airstrikes", "invasion of", "missile strikes") as opposed to verb
+    forms ("met", "held talks", "took to the streets"): they need their actor close by."""
+    first = form.split(" ", 1)[0]
+    if " to " in form:
+        return False  # "willingness to negotiate" carries a verb and its own object
+    return (form not in verb_forms and first not in verb_forms and not first.endswith("ed")
+            and first not in _IRREGULAR_FORMS)
 
 
 @functools.cache
@@ -99,7 +105,7 @@ def _automaton() -> ahocorasick.Automaton:
         cues, cues_not = tuple(raw.get("cue", ())), tuple(raw.get("cue_not", ()))
         entry = VerbEntry(
             code=raw["code"], cues=cues, cues_not=cues_not,
-            intransitive=bool(raw.get("intrans", False)),
+            intransitive=bool(raw.get("intrans", False)), target_code=raw.get("target_code"),
             cue_re=_word_regex(cues), cue_not_re=_word_regex(cues_not),
         )
         forms: set[str] = {x.lower() for x in raw.get("x", ())}

@@ -1,0 +1,168 @@
+"""Small syntactic tests the extractor applies around a verb hit.
+
+Each function answers one question about the text near a verb (is it passive? a casualty
+clause? an adjective? part of an attribution?) with a bounded regex on a short window, so the
+cost per verb is constant however large the dictionaries grow.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from pipeline.steps.actors import COUNTRY, SELF_TARGET_HEADS, Phrase
+from pipeline.steps.verbs import VerbEntry, VerbMatch
+
+PASSIVE_AUX = re.compile(r"\b(?:is|are|was|were|been|being|be|get|got)\s+(?:\w+ly\s+)?$")
+BY_AGENT = re.compile(r"\s+by\s+(?:the\s+)?")
+_PARTICIPLE_END = ("ed", "en", "wn")
+_PARTICIPLES = frozenset({"met", "sent", "held", "struck", "cut", "hit", "shot", "led", "laid",
+                          "fought", "sought", "freed"})
+# List separators, optionally after a time phrase: "Hegseth on Wednesday and Congressional ..."
+# or before an article and one modifier: "Sudan's army and the paramilitary Rapid Support ...".
+_COORD_GAP = re.compile(r"^(?:\s+(?:on|by|until|this|next)\s+[a-z]+(?:\s+[a-z]+)?)?"
+                        r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+(?:the\s+(?:[a-z-]+\s+)?)?|\s+or\s+|"
+                        r"\s+as well as\s+)$")
+CLAUSE_BREAK = re.compile(r"[,;:\u2014]|\s-\s")
+_TOLL_ROOTS = frozenset({"18", "19", "20"})
+_TOLL_LEAD = re.compile(r",\s*(?:and\s+)?$")
+_WORD_BEFORE = re.compile(r"\b([a-z]+)\s+$")
+_DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "our", "this", "these",
+                          "those", "some", "many", "all", "including", "of", "two", "three",
+                          "several", "other", "newly", "recently", "previously", "allegedly"})
+_ARTICLES = frozenset({"the", "a", "an", "its", "their", "this", "that", "his", "her"})
+# A trailing attribution clause: ", the defence ministry in Ankara said." / ", officials said".
+_ATTRIBUTION = re.compile(r",[^,]{0,80}?\b(?:said|says|told|reported|announced|added|"
+                          r"according to|quoted)\b[^,]{0,40}[.!?\"']*$")
+# "M23 rebels backed by Rwanda seized Goma": the backer modifies the subject; it is not it.
+_MODIFIER_AGENT = re.compile(r"\b(?:backed|led|supported|funded|armed|sponsored|aided)\s+by\s+"
+                             r"(?:the\s+)?$")
+# "Smotrich, leader of the Religious Zionism party, threatened ...": the subject is the person
+# before the appositive, not the noun inside it.
+_APPOSITIVE = re.compile(r",\s+(?:the\s+|a\s+)?(?:leader|head|chief|member|founder|spokesman|"
+                         r"spokeswoman|minister|commander|chairman|chairwoman|secretary|president|"
+                         r"ally|envoy)\b[^,]{0,60},\s*(?:[a-z]+\s+){0,3}$")
+# "Poland accused Belarus ... and sent troops": a second verb sharing the first one's subject.
+_SHARED_SUBJECT = re.compile(r"(?:,\s*|\s+)and\s+(?:(?:also|then|later|later\s+that\s+day)\s+)?$")
+# "The two leaders agreed to expand military cooperation": agreeing to co-operate later is an
+# expressed intent (CAMEO 03) that happened now, not the co-operation itself.
+_AGREED_TO = re.compile(r"\bagree[sd]?\s+to\s+(?:[a-z]+\s+)?$")
+_INTENT_ROOTS = frozenset({"04", "05", "06", "07"})
+# A response verb followed by "by" is passive ("was rejected by"); its roles come from the
+# sentence, never from the story.
+_PASSIVE_BY = re.compile(r"\s+by\b")
+
+
+def is_passive_form(verb: VerbMatch) -> bool:
+    first = verb.surface.split()[0]
+    return first.endswith(_PARTICIPLE_END) or first in _PARTICIPLES
+
+
+def coordinated_gap(lowered: str, left: Phrase, right: Phrase) -> bool:
+    """Whether `left` and `right` are members of one list ("X, Y and the Z")."""
+    if left.start == right.start:
+        return True  # "the two leaders" split into two phrases on one span
+    return bool(_COORD_GAP.match(lowered[left.end:right.start]))
+
+
+def coordinated(first: Phrase, actors: Sequence[Phrase], lowered: str,
+                forward: bool) -> list[Phrase]:
+    """`first` plus the actors joined to it by commas/and/or, in text order."""
+    group = [first]
+    index = actors.index(first)
+    step = 1 if forward else -1
+    while 0 <= index + step < len(actors):
+        nxt = actors[index + step]
+        left, right = (group[-1], nxt) if forward else (nxt, group[-1])
+        if not coordinated_gap(lowered, left, right):
+            break
+        group.append(nxt)
+        index += step
+    return group if forward else group[::-1]
+
+
+def is_consequence(verb: VerbMatch, entry: VerbEntry, lowered: str) -> bool:
+    """", killing 33 people" after an attack verb gives the toll of that attack, not a second
+    event."""
+    return (entry.code[:2] in _TOLL_ROOTS and verb.surface.split()[0].endswith("ing")
+            and bool(_TOLL_LEAD.search(lowered, max(0, verb.start - 12), verb.start)))
+
+
+def may_target(source: Phrase, target: Phrase) -> bool:
+    """An actor is not its own target, except for collective nouns of its own side ("threatened
+    to leave the coalition")."""
+    return target.code != source.code or target.head in SELF_TARGET_HEADS
+
+
+def is_adjectival(verb: VerbMatch, lowered: str, sentence_start: int) -> bool:
+    """A participle used as an adjective ("convicted terrorists", "the detained leader")
+    names no event."""
+    first = verb.surface.split()[0]
+    if " " in verb.surface or verb.nominal:
+        return False
+    m = _WORD_BEFORE.search(lowered, max(sentence_start, verb.start - 20), verb.start)
+    if not m:
+        return False
+    if first.endswith(_PARTICIPLE_END):
+        return m.group(1) in _DETERMINERS
+    # A bare verb form after an article is a noun: "condemned the strike", "a raid".
+    return m.group(1) in _ARTICLES
+
+
+def attribution_start(sentence_lower: str) -> int | None:
+    """Offset (in the sentence) of a trailing ", X said." clause, if any."""
+    m = _ATTRIBUTION.search(sentence_lower)
+    return m.start() if m else None
+
+
+def is_modifier_agent(phrase: Phrase, lowered: str) -> bool:
+    """True for the agent of a reduced passive modifying a noun ("rebels backed by Rwanda")."""
+    return bool(_MODIFIER_AGENT.search(lowered, max(0, phrase.start - 24), phrase.start))
+
+
+def subject_before_appositive(before: Sequence[Phrase], verb: VerbMatch,
+                              lowered: str) -> Phrase | None:
+    """The actor an appositive describes, when the nearest actor sits inside that appositive."""
+    if len(before) < 2:
+        return None
+    head = before[-2]
+    return head if _APPOSITIVE.match(lowered[head.end:verb.start]) else None
+
+
+def shares_subject(verb: VerbMatch, lowered: str, previous_verb_end: int) -> bool:
+    """"X accused Y of ... and sent troops": `verb` opens a second predicate of the previous
+    verb's subject (an "and" right before it, no new subject in between)."""
+    window = lowered[max(previous_verb_end, verb.start - 30):verb.start]
+    return bool(_SHARED_SUBJECT.search(window))
+
+
+def takes_act_object(verb: VerbMatch, lowered: str) -> bool:
+    """Whether the verb's object is an act or is left unstated ("condemned the coup", "vowed to
+    retaliate"), so that the other party comes from the story rather than the sentence."""
+    return not _PASSIVE_BY.match(lowered, verb.end)
+
+
+def agreed_intent(pre_clause: str, root: str) -> bool:
+    """Whether a co-operative event is only agreed to ("agreed to expand cooperation")."""
+    return root in _INTENT_ROOTS and bool(_AGREED_TO.search(pre_clause[-60:]))
+
+
+def stand_in(verb: VerbMatch, text: str, country: str) -> Phrase:
+    """A country-level party the sentence implies but does not name (a place's country)."""
+    return Phrase(verb.start, verb.start, text, {COUNTRY}, country=country, how="location")
+
+
+def author_of_last_act(source: Phrase,
+                       history: Sequence[tuple[Phrase, Phrase | None]]) -> Phrase | None:
+    """Who did the act a response answers ("Seoul condemned the launch"): the last actor that
+    acted on the responder, else the last actor that did anything, other than the responder.
+    `history` holds the (source, target) of every earlier event in the article."""
+    key = source.org or source.country
+    for acted, target in reversed(history):
+        if target is not None and (target.org or target.country) == key \
+                and acted.code != source.code:
+            return acted
+    for acted, _ in reversed(history):
+        if acted.code != source.code:
+            return acted
+    return None
