@@ -26,11 +26,12 @@ def _digest(*parts: str) -> str:
 
 
 def canonical_event_id(event: ExtractedEvent, reference_day: date) -> str:
-    """Stable id from (source, target, root, location, day).
+    """Stable id from (source, target, root, status, location, day).
 
     The day is the event's own date when the text states one, else `reference_day` (the
     publish day; for a near-duplicate copy, its original's), so two outlets reporting the
-    same meeting on the same day get the same id.
+    same meeting on the same day get the same id. The status is part of it: a meeting that
+    happened and one that is scheduled for the same day are two events, not one.
     """
     day = (event.date_start or reference_day).isoformat()
     location = ""
@@ -38,7 +39,7 @@ def canonical_event_id(event: ExtractedEvent, reference_day: date) -> str:
         location = event.location.country or event.location.name.casefold()
     source = event.source.code if event.source else ""
     target = event.target.code if event.target else ""
-    return _digest(source, target, event.root, location, day)
+    return _digest(source, target, event.root, event.status, location, day)
 
 
 def mention_id(event_id: str, article_id: str, event: ExtractedEvent) -> str:

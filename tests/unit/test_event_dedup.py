@@ -28,9 +28,10 @@ def test_event_id_is_stable_across_wording_details():
     assert canonical_event_id(event("040"), DAY) == canonical_event_id(event("043", 50), DAY)
 
 
-def test_event_id_differs_by_root_day_and_place():
+def test_event_id_differs_by_root_status_day_and_place():
     base = canonical_event_id(event(), DAY)
     assert base != canonical_event_id(event("120"), DAY)
+    assert base != canonical_event_id(event().model_copy(update={"status": "planned"}), DAY)
     assert base != canonical_event_id(event(day=date(2025, 2, 5)), DAY)
     assert base != canonical_event_id(event(where="QAT"), DAY)
 
