@@ -92,7 +92,7 @@ class ArticleIndex:
     def _index(self, article_id: str, entry: Entry, sig: near_dup.Signature) -> None:
         self._lsh.add(article_id, sig, entry.get("n", 0))
         self._exact.setdefault(entry["fp"], article_id)
-        self._stories.add(article_id, entry["story"], entry["terms"])
+        self._stories.add(article_id, entry["story"], entry["terms"], entry["ts"])
         heapq.heappush(self._expiry, (entry["ts"], article_id))
         self.watermark = max(self.watermark, entry["ts"])
 
@@ -121,7 +121,7 @@ class ArticleIndex:
         match = self._lsh.query(sig, self.rule, sk.shingles)
         if match is not None and self._in_window(match[0], ts):
             return self._duplicate(match[0], round(match[1], 4))
-        story_id = self._stories.assign(article.id, sk.terms)
+        story_id = self._stories.assign(article.id, sk.terms, ts)
         entry: Entry = {"ts": ts, "fp": sk.fingerprint, "sig": sk.signature,
                         "n": sk.shingles, "story": story_id, "terms": sk.terms}
         self.store[article.id] = entry

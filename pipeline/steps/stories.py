@@ -6,7 +6,9 @@ each weighted by how rare the word is in general English (a static background ta
 `wordfreq`, so a decision depends only on the text and the live story centroids: no running
 statistics that a restart would have to rebuild). It joins the story whose centroid (sum of
 member vectors) is most cosine-similar, at or above a threshold; otherwise it starts a story.
-
+Headline and lede words count extra (news puts the who/what first), "-s" forms fold onto their
+stem ("missiles" = "missile"), and a story idle for over a day fades in event time, so a
+running topic (one club, one party leader) stops absorbing every new report on it.
 State is bounded: members leave their story when they expire, an empty story disappears.
 """
 
@@ -18,7 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from wordfreq import get_frequency_dict
 
@@ -31,6 +33,14 @@ COMMON_ZIPF = 5.2
 ABSENT_ZIPF = 2.0
 NUMBER_WEIGHT = 1.0
 CAPITAL_BOOST = 1.5
+# Headline + lede: the opening words of the body (after the title) count this much extra.
+LEAD_TOKENS = 60
+LEAD_EXTRA = 2
+# A story unfed for more than a day loses pull: similarity x exp(-(idle - grace) / decay).
+GRACE_SECONDS = 24 * 3600.0
+DECAY_SECONDS = 12 * 3600.0
+# Harman's S-stemmer: (suffix, replacement, not after these letters, shortest word).
+_S_RULES = (("ies", "y", "ae", 5), ("es", "e", "aeo", 5), ("s", "", "us'’", 4))
 
 
 @cache
@@ -47,33 +57,49 @@ def term_weight(term: str) -> float:
     return max(0.0, COMMON_ZIPF - zipf)
 
 
-def features(title: str, body: str, top_k: int = 40) -> Vector:
-    """Unit vector over the article's `top_k` heaviest terms (title counted twice).
+@lru_cache(maxsize=1 << 17)  # a per-word lookup after the first sight: sketch stays fast
+def stem(term: str) -> str:
+    """Harman's S-stemmer on a lower-cased word, kept only when the stem is a known word."""
+    for suffix, repl, not_after, shortest in _S_RULES:
+        if (term.endswith(suffix) and len(term) >= shortest
+                and term[-len(suffix) - 1] not in not_after):
+            base = term[: -len(suffix)] + repl
+            return base if base in _zipf_table() else term
+    return term
 
-    Capitalised mid-text words (names) get a boost: they anchor an event across outlets.
+
+def features(title: str, body: str, top_k: int = 40) -> Vector:
+    """Unit vector over the article's `top_k` heaviest terms (title and lede words counted
+    1 + `LEAD_EXTRA` times); capitalised words (names, which anchor an event) get a boost.
     """
-    # Count surface forms first (C-speed Counter), then fold case per distinct form: the
-    # per-token Python loop was most of the stage's cost.
-    surface: Counter[str] = Counter(t.strip(".'’-") for t in TOKEN.findall(body))
+    # Count surface forms first (C-speed Counter), then fold case per distinct form.
+    tokens = TOKEN.findall(body)
+    surface: Counter[str] = Counter(t.strip(".'’-") for t in tokens)
+    lead = Counter(t.strip(".'’-") for t in tokens[:LEAD_TOKENS])
     for token in TOKEN.findall(title):
-        surface[token.strip(".'’-")] += 2
+        lead[token.strip(".'’-")] += 1
+    for token, times in lead.items():
+        surface[token] += LEAD_EXTRA * times
     counts: Counter[str] = Counter()
     capitalised: Counter[str] = Counter()
     for raw, times in surface.items():
         if len(raw) < 2:
             continue
         term = raw.lower()
-        counts[term] += times
         if raw[0].isupper():
             capitalised[term] += times
+        else:  # names are not stemmed ("Williams", "Reuters")
+            term = stem(term)
+        counts[term] += times
     scored: list[tuple[float, str]] = []
+    zipf, log, is_name = _zipf_table(), math.log, capitalised.get  # term_weight, inlined
     for term, count in counts.items():
-        weight = term_weight(term)
+        weight = NUMBER_WEIGHT if term[0].isdigit() else COMMON_ZIPF - zipf.get(term, ABSENT_ZIPF)
         if weight <= 0.0:
             continue
-        if capitalised[term] * 2 > count:
+        if is_name(term, 0) * 2 > count:
             weight *= CAPITAL_BOOST
-        scored.append(((1.0 + math.log(count)) * weight, term))
+        scored.append(((1.0 + log(count)) * weight, term))
     scored.sort(key=lambda pair: (-pair[0], pair[1]))
     top = scored[:top_k]
     norm = math.sqrt(sum(score * score for score, _ in top)) or 1.0
@@ -89,6 +115,7 @@ def story_id_for(article_id: str) -> str:
 class _Story:
     centroid: Vector = field(default_factory=dict)
     members: int = 0
+    last_ts: float = float("-inf")  # publish time of the newest member (event time)
     squares: float = 0.0  # squared norm of the centroid, kept up to date on add/remove
 
 
@@ -115,38 +142,49 @@ class StoryIndex:
         member = self._members.get(article_id)
         return member[0] if member else None
 
-    def best_story(self, vector: Mapping[str, float]) -> tuple[str, float] | None:
-        """Most similar live story at or above the threshold (ties to the smallest id)."""
+    def best_story(self, vector: Mapping[str, float], ts: float | None = None
+                   ) -> tuple[str, float] | None:
+        """Most similar live story at or above the threshold (ties to the smallest id); with
+        a publish time `ts`, a story idle for over `GRACE_SECONDS` scores less."""
         probes = sorted(vector.items(), key=lambda kv: (-kv[1], kv[0]))[: self.probe_terms]
         shared: Counter[str] = Counter()
         for term, _ in probes:
             posting = self._postings.get(term)
             if posting:
                 shared.update(posting.keys())
-        # Score only the stories sharing the most probe terms: a story that shares one
-        # heavy term is rarely the best match, and scoring every such story dominated the
-        # stage's cost (one popular name can sit in hundreds of live stories).
+        # Score only the stories sharing the most probe terms (one popular name can sit in
+        # hundreds of live stories; scoring them all dominated the stage's cost).
         candidates = [sid for sid, n in shared.most_common(self.max_candidates)]
         best: tuple[str, float] | None = None
+        postings = self._postings  # terms in no live story add nothing to any dot product
+        live = [(term, weight) for term, weight in vector.items() if term in postings]
         for story_id in sorted(candidates):
-            centroid = self._stories[story_id].centroid
-            dot = sum(weight * centroid.get(term, 0.0) for term, weight in vector.items())
-            score = dot / (math.sqrt(max(self._stories[story_id].squares, 0.0)) or 1.0)
+            story = self._stories[story_id]
+            get = story.centroid.get
+            dot = sum([weight * get(term, 0.0) for term, weight in live])
+            score = dot / (math.sqrt(max(story.squares, 0.0)) or 1.0)
+            if ts is not None and ts - story.last_ts > GRACE_SECONDS:
+                score *= math.exp((GRACE_SECONDS - ts + story.last_ts) / DECAY_SECONDS)
             if score >= self.threshold and (best is None or score > best[1]):
                 best = (story_id, score)
         return best
 
-    def assign(self, article_id: str, vector: Mapping[str, float]) -> str:
+    def assign(self, article_id: str, vector: Mapping[str, float],
+               ts: float | None = None) -> str:
         """Story for a new article: the best live story, else a new one named after it."""
-        best = self.best_story(vector)
+        best = self.best_story(vector, ts)
         return best[0] if best else story_id_for(article_id)
 
-    def add(self, article_id: str, story_id: str, vector: Mapping[str, float]) -> None:
-        """Record a member (also used on rebuild, with the stored story id)."""
+    def add(self, article_id: str, story_id: str, vector: Mapping[str, float],
+            ts: float | None = None) -> None:
+        """Record a member published at `ts` (also on rebuild, with the stored story id).
+        Expiry removes oldest first, so a replay gives the same `last_ts` (newest member)."""
         if article_id in self._members:
             self.remove(article_id)
         story = self._stories.setdefault(story_id, _Story())
         story.members += 1
+        if ts is not None and ts > story.last_ts:
+            story.last_ts = ts
         for term, weight in vector.items():
             old = story.centroid.get(term, 0.0)
             story.centroid[term] = old + weight

@@ -101,3 +101,18 @@ def test_rebuild_from_store_gives_the_same_decisions():
     for a in tail:
         assert restored.decide(a) == live.decide(a)
     assert json.dumps(live.store, sort_keys=True) == json.dumps(restored.store, sort_keys=True)
+
+
+def test_rebuild_reproduces_event_time_decay_decisions():
+    rows = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines()]
+    articles = [Article.model_validate({**r, "published_at": T0 + timedelta(hours=9 * i)})
+                for i, r in enumerate(rows)]  # spread over 9 days: stories go idle
+    live = ArticleIndex({})
+    for a in articles[:14]:
+        live.decide(a)
+        live.expire(live.watermark)
+    restored = ArticleIndex(copy.deepcopy(live.store))
+    for a in articles[14:]:
+        assert restored.decide(a) == live.decide(a)
+        assert restored.expire(restored.watermark) == live.expire(live.watermark)
+    assert json.dumps(live.store, sort_keys=True) == json.dumps(restored.store, sort_keys=True)

@@ -48,3 +48,31 @@ def test_remove_empties_story_state():
     assert index.story_count == 0 and len(index) == 0
     assert index._postings == {}
     assert index.best_story(vec) is None
+
+
+def test_plurals_fold_onto_their_stem_but_names_do_not():
+    vec = stories.features("", "The missiles flew. One missile fell near Williams and Reuters "
+                           "reported the rockets.")
+    assert "missile" in vec and "missiles" not in vec
+    assert "rocket" in vec and "rockets" not in vec
+    assert "williams" in vec and "reuters" in vec
+    assert stories.stem("analysis") == "analysis" and stories.stem("countries") == "country"
+
+
+def test_headline_and_lede_words_weigh_more_than_the_same_words_later():
+    filler = " ".join(["Brandvik said nothing new about the harbour at Ostmark."] * 12)
+    early = stories.features("", "Zephyra quake. " + filler + " Valdoria.")
+    assert early["zephyra"] > early["valdoria"]
+
+
+def test_an_idle_story_stops_attracting_reports_after_the_grace_period():
+    vec = stories.features("Quake hits Valdoria", "The Valdoria quake, said minister Brandvik")
+    index = stories.StoryIndex()
+    index.add("a", "st-1", vec, ts=0.0)
+    day = 24 * 3600.0
+    assert index.best_story(vec, ts=0.9 * day)[0] == "st-1"  # within the grace: no decay
+    assert index.best_story(vec, ts=1.5 * day)[1] < index.best_story(vec, ts=day)[1]
+    assert index.best_story(vec, ts=3 * day) is None
+    assert index.best_story(vec)[0] == "st-1"  # no publish time, no decay
+    index.add("b", "st-1", vec, ts=2.5 * day)  # a new member refreshes the story
+    assert index.best_story(vec, ts=3 * day)[0] == "st-1"
