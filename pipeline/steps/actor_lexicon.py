@@ -46,6 +46,11 @@ def _is_acronym(key: str) -> bool:
 @functools.cache
 def actor_automaton() -> ahocorasick.Automaton:
     """Every actor and place surface form, compiled once."""
+    return build_automaton(actor_entries())
+
+
+def actor_entries() -> list[tuple[str, Entry]]:
+    """(surface form, entry) for every actor and place, in priority order."""
     data = load_data("actors.json")
     entries: list[tuple[str, Entry]] = []
     for key, (code, country, role) in data["organisations"].items():
@@ -75,4 +80,4 @@ def actor_automaton() -> ahocorasick.Automaton:
         best = candidates[0]
         entries.append((key, Entry(PLACE, best.country, place=best, candidates=candidates,
                                    capital=best.capital, major=best.major)))
-    return build_automaton(entries)
+    return entries

@@ -9,6 +9,7 @@ Phrases that carry no country yet (pronouns, bare titles, group nouns) are fille
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from pipeline.steps.actor_lexicon import (
@@ -59,6 +60,9 @@ _GAP_NAME = re.compile(r"\s+(?:[A-Z][\w.'\u2019-]*\s+){1,3}$")
 _NAME_AFTER = re.compile(r"\s+((?:[A-Z][a-z][\w'-]*)(?:\s+[A-Z][a-z][\w'-]*){0,2})")
 _SUMMIT = re.compile(r"\s+(?:leaders'?\s+)?summits?\b")
 _COORD_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s+as well as\s+)$")
+# A title word used as an adjective: "general election", "general strike", "general public".
+_ADJECTIVAL_TITLE = re.compile(r"\s+(?:elections?|strikes?|public|assembly|council|practitioners?|"
+                               r"consensus|debate|secretary|manager|interest|principles?|rule)\b")
 
 
 @dataclass(slots=True)
@@ -115,9 +119,15 @@ def _place_usable(entry: Entry, locative: bool, after_place: bool) -> bool:
 
 
 def _new_phrase(body: str, lowered: str, start: int, end: int, entry: Entry) -> Phrase:
-    phrase = Phrase(start, end, body[start:end], {entry.kind}, head=lowered[start:end],
-                    candidates=entry.candidates)
-    _absorb(phrase, lowered, start, end, entry)
+    kind = entry.kind
+    head = lowered[start:end]
+    # The same attributes `_absorb` would fold into an empty phrase, set in one go.
+    role = "GOV" if kind == PLACE and entry.capital else None
+    phrase = Phrase(start, end, body[start:end], {kind}, entry.country, role or entry.role,
+                    entry.org, entry.place, kind in (PERSON, TITLE),
+                    head if kind == TITLE else None, head, candidates=entry.candidates)
+    if kind in (PRONOUN, GROUP):
+        return phrase
     if entry.kind == PLACE and not entry.capital:
         phrase.locative = True  # non-capital places only ever locate events
     elif entry.kind in (PLACE, INST) and entry.place is not None:
@@ -169,17 +179,28 @@ def _can_merge(phrase: Phrase, gap: str, body: str, start: int, entry: Entry) ->
     return False
 
 
-def find_phrases(body: str, lowered: str, bounded: str) -> list[Phrase]:
+def find_phrases(body: str, lowered: str, bounded: str,
+                 hits: Iterable[tuple[int, int, object]] | None = None) -> list[Phrase]:
     """All actor and place phrases in the body, in order, before resolution.
 
-    `lowered` is `normalise(body)` and `bounded` is `boundary_text(lowered)`."""
+    `lowered` is `normalise(body)` and `bounded` is `boundary_text(lowered)`; `hits` are the
+    actor-dictionary hits when already scanned (see `scan`)."""
     phrases: list[Phrase] = []
     current: Phrase | None = None
-    for start, end, entry in iter_matches(actor_automaton(), bounded):
-        assert isinstance(entry, Entry)  # noqa: S101 - automaton payloads are Entries
-        if not _surface_ok(entry, body[start:end]):
+    entry: Entry
+    if hits is None:
+        hits = iter_matches(actor_automaton(), bounded)
+    for start, end, entry in hits:  # type: ignore[assignment]
+        kind = entry.kind
+        if kind == TITLE:
+            if body[start].islower() and _ADJECTIVAL_TITLE.match(lowered, end):
+                continue
+        elif kind not in (GROUP, PRONOUN) and not _surface_ok(entry, body[start:end]):
             continue
-        if entry.kind == PLACE and not _place_usable(
+        # Cheap tests first: capitals and major cities need no look at the words before them.
+        if kind == PLACE and not (entry.capital or (
+                entry.major and entry.place is not None and entry.place.lat is not None)) \
+                and not _place_usable(
                 entry, bool(_CITY_LOCATIVE.search(lowered, max(0, start - _LOCATIVE_WINDOW),
                                                   start)),
                 current is not None and PLACE in current.kinds

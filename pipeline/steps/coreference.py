@@ -15,10 +15,8 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import replace
 
-import ahocorasick
-
-from pipeline.steps.actor_lexicon import actor_automaton
 from pipeline.steps.actors import PLACE, PRONOUN, TITLE, Phrase
+from pipeline.steps.scan import actor_entry
 
 # Roles a bare noun may take the article's dominant country for. Armed groups, civilians and
 # other non-state roles are left out: "militants" in an Israeli army statement are not Israeli.
@@ -156,12 +154,11 @@ def _add_surnames(phrases: list[Phrase], body: str) -> list[Phrase]:
     the person named in full earlier. Only surnames of resolved persons, only after the full
     mention, only capitalised and outside any other phrase."""
     names: dict[str, Phrase] = {}
-    known = actor_automaton()
     for phrase in phrases:
         if phrase.person and phrase.code and PRONOUN not in phrase.kinds and " " in phrase.text:
             m = _SURNAME.search(phrase.text)
             # A surname that is a dictionary entry itself ("Blair") is found without help.
-            if m and not _is_actor_key(known, m.group(1)):
+            if m and not _is_actor_key(m.group(1)):
                 names.setdefault(m.group(1), phrase)
     if not names:
         return phrases
@@ -181,10 +178,10 @@ def _add_surnames(phrases: list[Phrase], body: str) -> list[Phrase]:
     return sorted([p for p in phrases if p.how != "merged"] + added, key=lambda p: p.start)
 
 
-def _is_actor_key(known: ahocorasick.Automaton, name: str) -> bool:
+def _is_actor_key(name: str) -> bool:
     """Whether `name` is itself an actor entry (a place of that name does not count)."""
-    found = known.get(f" {name.lower()} ", None)
-    return found is not None and found[1].kind != PLACE
+    found = actor_entry(name)
+    return found is not None and found.kind != PLACE
 
 
 def _alias(first: Phrase, start: int, end: int, body: str, phrases: list[Phrase]) -> Phrase:

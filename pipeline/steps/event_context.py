@@ -12,19 +12,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from pipeline.steps import embedding
 from pipeline.steps import event_rules as rules
 from pipeline.steps.actors import INSTRUMENT_HEADS, Phrase, is_possessive_pronoun
 from pipeline.steps.countries import country_name
 from pipeline.steps.event_details import EventDetails
 from pipeline.steps.place_memory import PlaceMemory
 from pipeline.steps.temporal import DateRef, find_dates, status_of
-from pipeline.steps.verbs import VerbEntry, VerbMatch, choose_entry
+from pipeline.steps.verbs import SentenceWords, VerbEntry, VerbMatch, choose_entry
 from schemas.records import Actor, Evidence, ExtractedEvent, Location
 
-_QUANTITY_ROOTS = frozenset({"08", "14", "15", "17", "18", "19", "20"})
 # Hits that are verbal attacks when a politician, not an armed force, does them.
-_VERBAL_WHEN_PERSON = ("attack", "blast", "assault on", "attack on")
+_VERBAL_WHEN_PERSON = ("attack", "blast", "assault on", "clash")
+_CIVIL_ROLES = frozenset({"GOV", "LEG", "JUD"})
 _RECIPROCAL_ROOTS = frozenset({"04", "05", "06", "08"})
+_RECIPROCAL_19 = ("clash", "exchang", "trade fire", "traded fire", "trading fire")
 _PLACE_TARGET_ROOTS = frozenset({"03", "04", "07", "15", "16", "18", "19", "20"})
 # Of the consultations, only going somewhere (visit, host, send envoys) targets the place:
 # "leaders meeting in Vilnius" do not meet Lithuania.
@@ -34,6 +36,8 @@ _RESPONSE_ROOTS = frozenset({"11", "12", "13"})
 _NOMINAL_TARGET_GAP = 40
 _INTENT_CODE = "030"
 _UNARMED_ROLES = frozenset({"CRM", "OPP", "CVL", "LAB", "EDU"})
+# Non-state attackers with no named victim attack their own country ("gunmen abducted pupils").
+_NON_STATE = frozenset({"CRM", "REB", "CVL", "OPP"})
 # (sources, targets, source inferred from a passive, subject shared with the previous verb)
 Roles = tuple[list[Phrase], list[Phrase], bool, bool]
 
@@ -41,7 +45,8 @@ Roles = tuple[list[Phrase], list[Phrase], bool, bool]
 class EventContext(EventDetails):
     """Per-article working state, re-pointed at each sentence in turn."""
 
-    def __init__(self, body: str, lowered: str, published: date) -> None:
+    def __init__(self, body: str, lowered: str, published: date,
+                 triggers: Sequence[int] | None = None) -> None:
         self.body, self.lowered, self.published = body, lowered, published
         self.actor_cache: dict[int, Actor] = {}
         self.s0 = self.s1 = 0
@@ -51,6 +56,9 @@ class EventContext(EventDetails):
         self._evidence: Evidence | None = None
         self._cut = 0
         self._modifiers: set[int] = set()
+        self._spans: list[embedding.Complement] = []
+        # Starts of words that may open an embedded clause; None: unknown, test every sentence.
+        self._triggers = triggers
         self.places = PlaceMemory()
         # (source, target) of every event so far, for responses in later sentences.
         self.history: list[tuple[Phrase, Phrase | None]] = []
@@ -66,24 +74,10 @@ class EventContext(EventDetails):
             self._dates[future] = find_dates(self.lower, self.s0, self.published, future)
         return self._dates[future]
 
-    def evidence(self) -> Evidence:
-        if self._evidence is None:
-            self._evidence = Evidence(sentence=self.text, start=self.s0, end=self.s1)
-        return self._evidence
-
-    def actor(self, phrase: Phrase) -> Actor:
-        if phrase.how == "location":
-            return Actor(text=phrase.text, code=phrase.code or "", country=phrase.country)
-        cached = self.actor_cache.get(id(phrase))
-        if cached is None:
-            cached = Actor(text=phrase.text, code=phrase.code or "", country=phrase.country,
-                           role=phrase.role, organisation=phrase.org)
-            self.actor_cache[id(phrase)] = cached
-        return cached
-
     # -- events -----------------------------------------------------------------------------
     def events_for(self, sverbs: Sequence[VerbMatch]) -> list[ExtractedEvent]:
-        chosen = [(v, e) for v in sverbs if (e := choose_entry(v, self.lower)) is not None
+        words = SentenceWords(self.lower)
+        chosen = [(v, e) for v in sverbs if (e := choose_entry(v, words)) is not None
                   and not rules.is_adjectival(v, self.lowered, self.s0)]
         if not chosen:
             return []
@@ -93,6 +87,13 @@ class EventContext(EventDetails):
         found = rules.attribution_start(self.lower)
         self._cut = self.s0 + found if found is not None else self.s1
         chosen = [(v, e) for v, e in chosen if v.start < self._cut]
+        # Acts only requested, ordered or forecast are not events (see `embedding`).
+        self._spans = embedding.complements(self.lower, self.text, self.s0) if (
+            self._triggers is None or embedding.any_between(self._triggers, self.s0, self.s1)
+        ) else []
+        if self._spans:
+            chosen = [(v, e) for v, e in chosen
+                      if embedding.keeps(self._spans, v, e.code[:2])]
         # The agent of a modifier ("rebels backed by Rwanda") is never a subject.
         actors = [p for p in self.phrases if p.is_actor and p.start < self._cut]
         self._modifiers = {id(p) for p in actors if rules.is_modifier_agent(p, self.lowered)}
@@ -112,7 +113,8 @@ class EventContext(EventDetails):
             produced = self._events_for_verb(verb, entry, roles, earlier)
             for event, source, target in produced:
                 earlier.add((event.source.code, event.root))
-                self.history.append((source, target))
+                if event.status != "negated":  # an act that did not happen answers nothing
+                    self.history.append((source, target))
                 out.append(event)
         return out
 
@@ -129,6 +131,14 @@ class EventContext(EventDetails):
         before = [p for p in actors if p.end <= verb.start and id(p) not in self._modifiers]
         after = [p for p in actors if p.start >= verb.end and not is_possessive_pronoun(p)
                  and p.head not in INSTRUMENT_HEADS]
+        if self._spans:
+            embedded = embedding.speaker_roles(self._spans, verb, before, after, self.lowered)
+            if embedded is not None:
+                return embedded[0], embedded[1], False, True  # the speaker's own act
+            span = embedding.of_trigger(self._spans, verb.start, verb.end)
+            if span is not None and span.kind != embedding.CLAIM:
+                # "urged Iran to ...": the addressee comes before the complement.
+                after = embedding.addressees(span, after, self.lowered)
         by = rules.BY_AGENT.match(self.lowered, verb.end)
         passive = rules.is_passive_form(verb)
         if by and passive and after and after[0].start == by.end():
@@ -138,7 +148,8 @@ class EventContext(EventDetails):
                 self.lowered[max(self.s0, verb.start - 30):verb.start]):
             # "33 Israeli hostages have been released": the subject is the patient.
             targets = rules.coordinated(before[-1], before, self.lowered, False)
-            others = [p for p in after if p.code not in {t.code for t in targets}]
+            others = [p for p in after if p.code not in {t.code for t in targets}
+                      and rules.may_be_agent(p, self.lowered)]
             return (others[:1], targets, True, False) if others else None
         described = rules.subject_before_appositive(before, verb, self.lowered)
         if shared:
@@ -150,6 +161,8 @@ class EventContext(EventDetails):
         else:
             return None
         # The object is the first actor after the verb that is not the subject itself.
+        window_end = rules.clause_end(self.lowered, verb.end, window_end,
+                                      self.clause_start(verb.start))
         in_window = [p for p in after if p.start < window_end and rules.may_target(sources[0], p)]
         targets = rules.coordinated(in_window[0], after, self.lowered, True) if in_window else []
         return sources, targets, False, bool(shared)
@@ -158,22 +171,28 @@ class EventContext(EventDetails):
                          earlier: set[tuple[str, str]],
                          ) -> list[tuple[ExtractedEvent, Phrase, Phrase | None]]:
         sources, targets, inferred_source, shared = roles
-        targets = [t for t in targets if rules.may_target(sources[0], t)]
-        if (verb.nominal or (entry.intransitive and not targets)) and not shared \
+        root = entry.code[:2]
+        nominal = rules.noun_like(verb, self.phrases, self.lowered)
+        sources = rules.usable_sources(sources, root, nominal, shared)
+        if not sources or rules.nominal_by(verb, self.lowered):
+            return []
+        targets = rules.foreign_or_domestic(sources[0], [
+            t for t in targets if rules.may_target(sources[0], t)], root)
+        if (nominal or (entry.intransitive and not targets)) and not shared \
                 and not self.close_subject(sources[-1], verb):
             # An event noun ("talks") or a bare protest needs its actor right there: "Italy
             # and Germany favour an early start to talks" is not Italy holding talks.
             return []
-        if verb.nominal:
+        if nominal:
             targets = [t for t in targets if t.start - verb.end <= _NOMINAL_TARGET_GAP]
-        root = entry.code[:2]
         pre_clause = self.lowered[self.clause_start(verb.start):verb.start]
         status = status_of(pre_clause, root)
         intent = rules.agreed_intent(pre_clause, root)
         location = self.location(verb)
         if location is None and root == "04":
             location = self.places.carried({s.code for s in sources if s.code})
-        if len(sources) > 1 and root in _RECIPROCAL_ROOTS and (not targets or (
+        if len(sources) > 1 and (root in _RECIPROCAL_ROOTS or verb.surface.startswith(
+                _RECIPROCAL_19)) and (not targets or (
                 targets[0].start > verb.end
                 and " with " not in self.lowered[verb.end:targets[0].start])):
             # "Canada and Mexico signed an agreement" (each with the other); a later actor is
@@ -194,14 +213,14 @@ class EventContext(EventDetails):
             if base[:2] == "19" and source.role in _UNARMED_ROLES and not source.org:
                 # Gangs and crowds do not wage war: their attacks are assaults and riots.
                 code = "180" if source.role == "CRM" else "145"
-            if base[:2] in ("18", "19") and source.person and verb.surface.startswith(
-                    _VERBAL_WHEN_PERSON):
+            if base[:2] in ("18", "19") and (source.person or source.role in _CIVIL_ROLES) \
+                    and any(w in verb.surface for w in _VERBAL_WHEN_PERSON):
                 code = "111"
             for target in targets or [None]:
                 if target is not None and not rules.may_target(source, target):
                     continue
-                event = self._event(verb, code, status, source, target, location,
-                                    inferred_source)
+                event = self.build_event(verb, code, status, source, target, location,
+                                         inferred_source)
                 events.append((event, source, target))
         return events
 
@@ -215,35 +234,16 @@ class EventContext(EventDetails):
                 and (location.country != source.country or source.org):
             # "visited Doha", "struck targets in northern Iraq".
             return [rules.stand_in(verb, location.name, location.country)]
-        if root in _RESPONSE_ROOTS and rules.takes_act_object(verb, self.lowered) and (
+        if (root in _RESPONSE_ROOTS or entry.code == "012") and not verb.surface.startswith(
+                "accus") and rules.takes_act_object(verb, self.lowered) and (
                 root != "13" or entry.code == "138" or verb.surface.startswith("threat")):
             # Only threats of force answer an act; "warned that ..." is often a forecast.
             author = rules.author_of_last_act(source, self.history)
             return [author] if author is not None else []
-        if root in ("14", "17") and source.country and not source.org:
+        if (root in ("14", "17") or (root in ("18", "19") and source.role in _NON_STATE)) \
+                and source.country and not source.org:
             # "Security forces detained nearly 10,000 people": domestic coercion; "protesters
             # vowed to continue demonstrations": protest at home is aimed at home.
             return [rules.stand_in(verb, country_name(source.country) or source.country,
                                    source.country)]
         return []
-
-    def _event(self, verb: VerbMatch, code: str, status: str, source: Phrase,
-               target: Phrase | None, location: Location | None,
-               inferred_source: bool) -> ExtractedEvent:
-        future = status in ("planned", "expected", "threatened", "conditional")
-        when = self.event_date(verb, target, future, self._cut)
-        if status == "expected" and when is not None and when.date_start == when.date_end \
-                and when.date_start >= self.published:
-            status = "planned"  # "is expected to meet X on Wednesday": a scheduled meeting
-        return ExtractedEvent(
-            source=self.actor(source),
-            target=self.actor(target) if target is not None else None,
-            code=code,
-            status=status,  # type: ignore[arg-type]
-            location=location,
-            date_start=when.date_start if when else None,
-            date_end=when.date_end if when else None,
-            quantity=self.quantity(verb) if code[:2] in _QUANTITY_ROOTS else None,
-            evidence=self.evidence(),
-            confidence=self.confidence(verb, source, target, inferred_source),
-        )

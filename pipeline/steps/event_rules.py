@@ -34,6 +34,7 @@ _ARTICLES = frozenset({"the", "a", "an", "its", "their", "this", "that", "his", 
 # A trailing attribution clause: ", the defence ministry in Ankara said." / ", officials said".
 _ATTRIBUTION = re.compile(r",[^,]{0,80}?\b(?:said|says|told|reported|announced|added|"
                           r"according to|quoted)\b[^,]{0,40}[.!?\"']*$")
+_ATTRIBUTION_SPAN = 140  # ", " + 80 + the longest keyword (12) + 40, with a margin
 # "M23 rebels backed by Rwanda seized Goma": the backer modifies the subject; it is not it.
 _MODIFIER_AGENT = re.compile(r"\b(?:backed|led|supported|funded|armed|sponsored|aided)\s+by\s+"
                              r"(?:the\s+)?$")
@@ -46,8 +47,20 @@ _APPOSITIVE = re.compile(r",\s+(?:the\s+|a\s+)?(?:leader|head|chief|member|found
 _SHARED_SUBJECT = re.compile(r"(?:,\s*|\s+)and\s+(?:(?:also|then|later|later\s+that\s+day)\s+)?$")
 # "The two leaders agreed to expand military cooperation": agreeing to co-operate later is an
 # expressed intent (CAMEO 03) that happened now, not the co-operation itself.
-_AGREED_TO = re.compile(r"\bagree[sd]?\s+to\s+(?:[a-z]+\s+)?$")
+_AGREED_TO = re.compile(r"\bagree[sd]?\s+to\s+(?:[a-z]+\s+){0,2}$")
 _INTENT_ROOTS = frozenset({"04", "05", "06", "07"})
+# "Poland accused Belarus ..., accusing X of": a participial adjunct shares the subject.
+_PARTICIPIAL = re.compile(r",\s*$")
+# The object of a verb lies in its own clause: not past a semicolon, colon, dash or bracket.
+_STRONG_BREAK = re.compile(r"[;:(\u2014]|\s-\s")
+# "arrested on their return to the UK": a place phrase is no agent of a passive.
+_RELATIVE = re.compile(r"\b(?:who|which)\b")
+_VERB_LEAD = re.compile(r"\b(?:which|who|that|also|still|now|often|[a-z]+ly)\s+$")
+_PLACE_BEFORE = re.compile(r"\b(?:to|from|in|at|into|on|near)\s+(?:the\s+)?(?:[a-z-]+\s+)?$")
+# Roles that do not protest: "police ... turn protesters away" is no police protest.
+_STATE_ROLES = frozenset({"GOV", "MIL", "COP", "JUD"})
+# Roles a country's own bare name may be the target of ("protesters ... in Kenya" -> KEN).
+_DOMESTIC_ROOTS = frozenset({"14", "17", "18"})
 # A response verb followed by "by" is passive ("was rejected by"); its roles come from the
 # sentence, never from the story.
 _PASSIVE_BY = re.compile(r"\s+by\b")
@@ -111,13 +124,18 @@ def is_adjectival(verb: VerbMatch, lowered: str, sentence_start: int) -> bool:
 
 def attribution_start(sentence_lower: str) -> int | None:
     """Offset (in the sentence) of a trailing ", X said." clause, if any."""
-    m = _ATTRIBUTION.search(sentence_lower)
+    # The clause is at most ~135 characters before the closing punctuation: search only there.
+    tail = len(sentence_lower.rstrip(".!?\"'")) - _ATTRIBUTION_SPAN
+    m = _ATTRIBUTION.search(sentence_lower, max(0, tail))
     return m.start() if m else None
 
 
 def is_modifier_agent(phrase: Phrase, lowered: str) -> bool:
     """True for the agent of a reduced passive modifying a noun ("rebels backed by Rwanda")."""
-    return bool(_MODIFIER_AGENT.search(lowered, max(0, phrase.start - 24), phrase.start))
+    start = max(0, phrase.start - 24)
+    # A plain substring test first: most actors have no "by" before them.
+    return lowered.find(" by ", start, phrase.start) >= 0 and bool(
+        _MODIFIER_AGENT.search(lowered, start, phrase.start))
 
 
 def subject_before_appositive(before: Sequence[Phrase], verb: VerbMatch,
@@ -133,6 +151,8 @@ def shares_subject(verb: VerbMatch, lowered: str, previous_verb_end: int) -> boo
     """"X accused Y of ... and sent troops": `verb` opens a second predicate of the previous
     verb's subject (an "and" right before it, no new subject in between)."""
     window = lowered[max(previous_verb_end, verb.start - 30):verb.start]
+    if verb.surface.split()[0].endswith("ing") and _PARTICIPIAL.search(window):
+        return True
     return bool(_SHARED_SUBJECT.search(window))
 
 
@@ -166,3 +186,60 @@ def author_of_last_act(source: Phrase,
         if acted.code != source.code:
             return acted
     return None
+
+
+def noun_like(verb: VerbMatch, phrases: Sequence[Phrase], lowered: str) -> bool:
+    """Event nouns, and plural forms not right after an actor ("the 11 September attacks"
+    as against "Russia attacks"): they need their actor close by."""
+    if verb.nominal:
+        return True
+    surface = verb.surface
+    if " " in surface or not surface.endswith("s") or surface.endswith("ss"):
+        return False
+    if _VERB_LEAD.search(lowered, max(0, verb.start - 12), verb.start):
+        return False  # "Turkey, which occupies", "Moscow also attacks"
+    return not any(0 <= verb.start - p.end <= 2 for p in phrases)
+
+
+def clause_end(lowered: str, start: int, limit: int, clause_start: int) -> int:
+    """Where the clause a verb opens at `start` ends (at most `limit`); a relative clause
+    ("Straw, who will hold talks in Beijing, said ...") ends at its comma."""
+    m = _STRONG_BREAK.search(lowered, start, limit)
+    if _RELATIVE.search(lowered, clause_start, start):
+        m = CLAUSE_BREAK.search(lowered, start, limit)
+    return m.start() if m else limit
+
+
+def may_be_agent(phrase: Phrase, lowered: str) -> bool:
+    """Whether an actor after a passive verb may be its agent (not one after "to the")."""
+    return not _PLACE_BEFORE.search(lowered, max(0, phrase.start - 30), phrase.start)
+
+
+def nominal_by(verb: VerbMatch, lowered: str) -> bool:
+    """"the first visit by a G7 leader": an event noun (or a bare form used as one) whose
+    agent follows it; the actor before the noun is not the agent. Participles ("rejected
+    by") are passives, handled elsewhere."""
+    if not BY_AGENT.match(lowered, verb.end):
+        return False
+    return verb.nominal or not (is_passive_form(verb) or verb.surface.endswith("ing"))
+
+
+def usable_sources(sources: list[Phrase], root: str, nominal: bool,
+                   shared: bool) -> list[Phrase]:
+    """Protest nouns ("protesters", "demonstration") never make the state the protester, and
+    an event noun takes one actor."""
+    if nominal and root == "14":
+        sources = [s for s in sources if s.role not in _STATE_ROLES or s.org]
+    # "their two countries, Hong Kong and China's part in the talks": a noun's actor is the
+    # nearest one (a pair such as "the two leaders" spans one phrase), not a long list.
+    if nominal and not shared and len(sources) > 2:
+        return [s for s in sources if s.start == sources[-1].start]
+    return sources
+
+
+def foreign_or_domestic(source: Phrase, targets: list[Phrase], root: str) -> list[Phrase]:
+    """A country's bare name is no target of its own officials ("Zelensky called it a victory
+    for Ukraine"), except for domestic coercion, protest and assault."""
+    if root in _DOMESTIC_ROOTS or source.org:
+        return targets
+    return [t for t in targets if t.country != source.country or t.role or t.org or t.person]

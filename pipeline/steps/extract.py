@@ -14,6 +14,7 @@ from pipeline.steps.actors import find_phrases
 from pipeline.steps.coreference import resolve
 from pipeline.steps.event_context import EventContext
 from pipeline.steps.lexicon import boundary_text, normalise
+from pipeline.steps.scan import scan
 from pipeline.steps.sentences import split_sentences
 from pipeline.steps.verbs import find_verbs
 from schemas.records import Article, ExtractedEvent
@@ -28,18 +29,22 @@ def extract_events(article: Article) -> list[ExtractedEvent]:
         return []
     starts = [s for s, _ in sentences]
     bounded = boundary_text(lowered)
-    phrases = resolve(find_phrases(body, lowered, bounded), starts, body, lowered)
-    verbs = find_verbs(body, lowered, bounded)
+    actor_hits, verb_hits, triggers = scan(bounded)  # one automaton pass for everything
+    phrases = resolve(find_phrases(body, lowered, bounded, actor_hits), starts, body, lowered)
+    verbs = find_verbs(body, lowered, bounded, verb_hits)
     phrase_starts = [p.start for p in phrases]
     verb_starts = [v.start for v in verbs]
-    context = EventContext(body, lowered, article.published_at.date())
+    context = EventContext(body, lowered, article.published_at.date(), triggers)
     events: list[ExtractedEvent] = []
     seen: set[tuple[str, str | None, str, str]] = set()
     for index, (s0, s1) in enumerate(sentences):
-        sphrases = phrases[bisect_left(phrase_starts, s0):bisect_left(phrase_starts, s1)]
+        p0, p1 = bisect_left(phrase_starts, s0), bisect_left(phrase_starts, s1)
+        if p0 == p1:
+            continue  # no phrase: no event, and nothing for the place memory to note
+        sphrases = phrases[p0:p1]
         context.places.note(index, sphrases)
         sverbs = verbs[bisect_left(verb_starts, s0):bisect_left(verb_starts, s1)]
-        if not sverbs or not sphrases:
+        if not sverbs:
             continue
         context.sentence(s0, s1, sphrases)
         for event in context.events_for(sverbs):

@@ -32,6 +32,8 @@ _STOP = frozenset({
     "deal", "orange", "mission", "summit", "commerce", "industry", "enterprise", "sunrise",
     "cabinet", "gold", "rebel", "lebanon", "jordan", "georgia", "chad", "niger", "mexico",
     "panama", "guatemala", "kuwait", "singapore", "djibouti", "luxembourg", "monaco", "israel",
+    # Continents are old alternate names of towns ("Africa" -> Mahdia); they name no city.
+    "africa", "europe", "asia", "america", "americas", "oceania", "antarctica", "australasia",
     # Function words that are also GeoNames names ("To", "Can", "More"): thousands of hits per
     # article that the capitalisation check would reject anyway, at a cost in matching time.
     "to", "from", "more", "can", "than", "say", "time", "much", "same", "never", "area", "side",

@@ -16,15 +16,20 @@ from typing import Any
 import ahocorasick
 
 # Same-length replacements only: offsets in the normalised text must equal offsets in the body.
-_NORMALISE = str.maketrans({"\u2019": "'", "\u2018": "'", "\u2010": "-", "\u2011": "-",
-                            "\u00a0": " ", "\u201c": '"', "\u201d": '"'})
+_FOLDS = (("\u2019", "'"), ("\u2018", "'"), ("\u2010", "-"), ("\u2011", "-"), ("\u00a0", " "),
+          ("\u201c", '"'), ("\u201d", '"'))
 
 
 def normalise(text: str) -> str:
     """Lower-case `text` and fold typographic quotes/dashes, keeping every offset unchanged."""
     if text.isascii():
         return text.lower()  # fast path: nothing to fold, lower() keeps length
-    folded = text.translate(_NORMALISE)
+    # A handful of str.replace calls (C scans) beat str.translate with a dict, which does a
+    # Python-level lookup per character of the whole article.
+    folded = text
+    for char, plain in _FOLDS:
+        if char in folded:
+            folded = folded.replace(char, plain)
     lowered = folded.lower()
     if len(lowered) != len(folded):
         # A few characters (e.g. "İ") lower-case to two code points; keep one to hold offsets.
@@ -40,6 +45,10 @@ def load_data(name: str) -> Any:
 
 _NON_WORD = re.compile(r"[\W_]")
 _ASCII_BOUNDARY = bytes(b if chr(b).isalnum() else 32 for b in range(128)) + bytes(range(128, 256))
+# Latin-1 text ("£", "é") keeps one byte per character, so the same table trick applies.
+_LATIN1_BOUNDARY = bytes(b if chr(b).isalnum() else 32 for b in range(256))
+# Wide punctuation common in news copy, folded to spaces before trying Latin-1.
+_WIDE_PUNCTUATION = ("\u2013", "\u2014", "\u2026", "\u20ac", "\u2022", "\u2032")
 
 
 def boundary_text(lowered: str) -> str:
@@ -49,22 +58,50 @@ def boundary_text(lowered: str) -> str:
     if lowered.isascii():
         # bytes.translate is a C table lookup, several times faster than the regex.
         return " " + lowered.encode("ascii").translate(_ASCII_BOUNDARY).decode("ascii") + " "
-    return " " + _NON_WORD.sub(" ", lowered) + " "
+    folded = lowered
+    for char in _WIDE_PUNCTUATION:
+        if char in folded:
+            folded = folded.replace(char, " ")
+    try:
+        return " " + folded.encode("latin-1").translate(_LATIN1_BOUNDARY).decode("latin-1") + " "
+    except UnicodeEncodeError:
+        return " " + _NON_WORD.sub(" ", lowered) + " "
 
 
 def _key(text: str) -> str:
     return " " + _NON_WORD.sub(" ", text.lower()).strip() + " "
 
 
+def keyed(entries: Iterable[tuple[str, object]]) -> dict[str, object]:
+    """(surface, payload) pairs by automaton key; a later duplicate keeps the first payload."""
+    table: dict[str, object] = {}
+    for raw, payload in entries:
+        key = _key(raw)
+        if key.strip() and key not in table:
+            table[key] = payload
+    return table
+
+
 def build_automaton(entries: Iterable[tuple[str, object]]) -> ahocorasick.Automaton:
     """Compile (key, payload) pairs; a later duplicate key keeps the first payload."""
     automaton = ahocorasick.Automaton()
-    for raw, payload in entries:
-        key = _key(raw)
-        if key.strip() and key not in automaton:
-            automaton.add_word(key, (len(key), payload))
+    for key, payload in keyed(entries).items():
+        automaton.add_word(key, (len(key), payload))
     automaton.make_automaton()
     return automaton
+
+
+def leftmost_longest(found: list[tuple[int, int, object]]) -> list[tuple[int, int, object]]:
+    """(start, -length, payload) hits -> non-overlapping (start, end, payload), leftmost first
+    and the longest among those starting at one offset."""
+    found.sort(key=_start_then_longest)
+    kept = []
+    cursor = 0
+    for start, negative_length, payload in found:
+        if start >= cursor:
+            cursor = start - negative_length - 2
+            kept.append((start, cursor, payload))
+    return kept
 
 
 def _start_then_longest(match: tuple[int, int, object]) -> tuple[int, int]:

@@ -30,6 +30,7 @@ class PlaceMemory:
     def __init__(self) -> None:
         self._index = -1
         self._location: Location | None = None
+        self._place: object | None = None
         self._actors: frozenset[str] = frozenset()
         self._current = -1
 
@@ -39,14 +40,20 @@ class PlaceMemory:
         cities = [p for p in phrases if p.locative and getattr(p.place, "lat", None) is not None]
         if not cities:
             return
-        place = cities[-1].place
         self._index = index
-        self._location = Location(name=place.name, country=place.country,  # type: ignore[attr-defined]
-                                  lat=place.lat, lon=place.lon)  # type: ignore[attr-defined]
+        self._place = cities[-1].place  # the Location is built only if an event needs it
+        self._location = None
         self._actors = frozenset(c for p in phrases if not p.locative and (c := p.code))
 
     def carried(self, sources: Iterable[str]) -> Location | None:
         """The remembered city if one of `sources` was there within the horizon."""
-        if self._location is None or not 0 < self._current - self._index <= HORIZON:
+        if self._place is None or not 0 < self._current - self._index <= HORIZON:
             return None
-        return self._location if self._actors & set(sources) else None
+        if not self._actors & set(sources):
+            return None
+        if self._location is None:
+            place = self._place
+            self._location = Location.model_construct(
+                name=place.name, country=place.country,  # type: ignore[attr-defined]
+                lat=place.lat, lon=place.lon)  # type: ignore[attr-defined]
+        return self._location

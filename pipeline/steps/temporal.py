@@ -25,7 +25,8 @@ _DATE = re.compile(
 )
 
 # Status cues, matched against the clause text just before the verb (lower-case).
-_NEGATED = re.compile(r"\b(?:not|never|no longer|refused to|refuses to|declined to|failed to)"
+_NEGATED = re.compile(r"\b(?:not|never|no longer|refused to|refuses to|declined to|failed to|"
+                      r"no intention of|no plans? to|no plans? of)"
                       r"\s+(?:\w+\s+){0,2}$|n't\s+(?:\w+\s+){0,2}$")
 _THREAT = re.compile(r"\bthreat(?:en|ens|ened|ening)\s+to\s+(?:\w+\s+){0,2}$")
 _CONDITIONAL = re.compile(r"\b(?:if|unless|would|should|could|might|provided that)\b")

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import ahocorasick
 
-from pipeline.steps.lexicon import build_automaton, iter_matches, load_data
+from pipeline.steps.lexicon import boundary_text, build_automaton, iter_matches, load_data
 
 _IRREGULAR: dict[str, tuple[str, ...]] = {
     "meet": ("met",), "hold": ("held",), "send": ("sent",), "give": ("gave", "given"),
@@ -44,6 +45,11 @@ class VerbEntry:
     target_code: str | None = None
     cue_re: re.Pattern[str] | None = field(default=None, compare=False)
     cue_not_re: re.Pattern[str] | None = field(default=None, compare=False)
+    # The same cues for set lookups: single words, and multi-word phrases as " a b ".
+    cue_words: frozenset[str] = field(default=frozenset(), compare=False)
+    cue_phrases: tuple[str, ...] = field(default=(), compare=False)
+    cue_not_words: frozenset[str] = field(default=frozenset(), compare=False)
+    cue_not_phrases: tuple[str, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +86,17 @@ def _phrase_forms(phrase: str) -> set[str]:
     return {f"{form} {rest}".strip() for form in inflect(first)}
 
 
+def _split_cues(words: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """Cues as (single words, " multi word " phrases), matched against `SentenceWords`;
+    cues with punctuation ("cease-fire") stay with the regex."""
+    plain = [w for w in words if _PLAIN_CUE.match(w)]
+    return (frozenset(w for w in plain if " " not in w),
+            tuple(f" {w} " for w in plain if " " in w))
+
+
+_PLAIN_CUE = re.compile(r"^[a-z0-9]+(?: [a-z0-9]+)*$")
+
+
 def _word_regex(words: tuple[str, ...]) -> re.Pattern[str] | None:
     if not words:
         return None
@@ -98,15 +115,25 @@ def _is_nominal(form: str, verb_forms: set[str]) -> bool:
 
 @functools.cache
 def _automaton() -> ahocorasick.Automaton:
+    return build_automaton(verb_entries())
+
+
+def verb_entries() -> list[tuple[str, tuple[tuple[VerbEntry, ...], bool]]]:
+    """(surface form, (entries, nominal)) for every verb-lexicon form."""
     by_form: dict[str, list[VerbEntry]] = {}
     verb_forms: set[str] = set()
     exact_forms: set[str] = set()
     for raw in load_data("verbs.json")["entries"]:
         cues, cues_not = tuple(raw.get("cue", ())), tuple(raw.get("cue_not", ()))
+        words, phrases = _split_cues(cues)
+        not_words, not_phrases = _split_cues(cues_not)
         entry = VerbEntry(
             code=raw["code"], cues=cues, cues_not=cues_not,
             intransitive=bool(raw.get("intrans", False)), target_code=raw.get("target_code"),
-            cue_re=_word_regex(cues), cue_not_re=_word_regex(cues_not),
+            cue_re=_word_regex(tuple(c for c in cues if not _PLAIN_CUE.match(c))),
+            cue_not_re=_word_regex(tuple(c for c in cues_not if not _PLAIN_CUE.match(c))),
+            cue_words=words, cue_phrases=phrases, cue_not_words=not_words,
+            cue_not_phrases=not_phrases,
         )
         forms: set[str] = {x.lower() for x in raw.get("x", ())}
         exact_forms |= forms
@@ -118,17 +145,19 @@ def _automaton() -> ahocorasick.Automaton:
             bucket = by_form.setdefault(form.lower(), [])
             if entry not in bucket:
                 bucket.append(entry)
-    return build_automaton(
-        (form, (tuple(entries), _is_nominal(form, verb_forms) and form in exact_forms))
-        for form, entries in by_form.items()
-    )
+    return [(form, (tuple(entries), _is_nominal(form, verb_forms) and form in exact_forms))
+            for form, entries in by_form.items()]
 
 
-def find_verbs(body: str, lowered: str, bounded: str) -> list[VerbMatch]:
-    """All verb-lexicon hits, leftmost-longest. Capitalised hits are kept only at a sentence
-    start, so "March" the month or "Strike" in a name are not read as verbs."""
+def find_verbs(body: str, lowered: str, bounded: str,
+               hits: Iterable[tuple[int, int, object]] | None = None) -> list[VerbMatch]:
+    """All verb-lexicon hits, leftmost-longest (`hits` when already scanned, see `scan`).
+    Capitalised hits are kept only at a sentence start, so "March" the month or "Strike" in a
+    name are not read as verbs."""
     matches: list[VerbMatch] = []
-    for start, end, (entries, nominal) in iter_matches(_automaton(), bounded):  # type: ignore[misc]
+    if hits is None:
+        hits = iter_matches(_automaton(), bounded)
+    for start, end, (entries, nominal) in hits:  # type: ignore[misc]
         if body[start].isupper():
             before = body[max(0, start - 3):start].rstrip()
             if before and before[-1] not in ".!?\"'\n\u201c":
@@ -137,12 +166,34 @@ def find_verbs(body: str, lowered: str, bounded: str) -> list[VerbMatch]:
     return matches
 
 
-def choose_entry(match: VerbMatch, sentence_lower: str) -> VerbEntry | None:
+class SentenceWords:
+    """A sentence's words as a set plus its padded boundary text, for cue lookups."""
+
+    __slots__ = ("lower", "padded", "words")
+
+    def __init__(self, sentence_lower: str) -> None:
+        self.lower = sentence_lower
+        self.padded = ""  # built on the first cue test; most hits have no cue
+        self.words: frozenset[str] = frozenset()
+
+    def has(self, words: frozenset[str], phrases: tuple[str, ...],
+            regex: re.Pattern[str] | None) -> bool:
+        if not self.padded:
+            self.padded = boundary_text(self.lower)
+            self.words = frozenset(self.padded.split())
+        return (not self.words.isdisjoint(words) or any(p in self.padded for p in phrases)
+                or (regex is not None and regex.search(self.lower) is not None))
+
+
+def choose_entry(match: VerbMatch, sentence: str | SentenceWords) -> VerbEntry | None:
     """The first entry of a hit whose cue condition holds in the sentence, if any."""
+    if isinstance(sentence, str):
+        sentence = SentenceWords(sentence)
     for entry in match.entries:
-        if entry.cue_re is not None and not entry.cue_re.search(sentence_lower):
+        if entry.cues and not sentence.has(entry.cue_words, entry.cue_phrases, entry.cue_re):
             continue
-        if entry.cue_not_re is not None and entry.cue_not_re.search(sentence_lower):
+        if entry.cues_not and sentence.has(entry.cue_not_words, entry.cue_not_phrases,
+                                           entry.cue_not_re):
             continue
         return None if entry.code == "-" else entry
     return None

@@ -264,9 +264,9 @@ def test_sentence_offsets() -> None:
 # -- purity -------------------------------------------------------------------------------------
 
 EXTRACTION_MODULES = ["actor_lexicon.py", "actors.py", "cameo.py", "coreference.py",
-                      "countries.py", "event_context.py", "event_details.py", "event_rules.py",
-                      "extract.py", "gazetteer.py", "lexicon.py", "place_memory.py", "sentences.py",
-                      "temporal.py", "verbs.py"]
+                      "countries.py", "embedding.py", "event_context.py", "event_details.py",
+                      "event_rules.py", "extract.py", "gazetteer.py", "lexicon.py",
+                      "place_memory.py", "scan.py", "sentences.py", "temporal.py", "verbs.py"]
 
 
 @pytest.mark.parametrize("module", EXTRACTION_MODULES)
@@ -292,3 +292,37 @@ def test_data_files_are_valid_json() -> None:
     data = STEPS.parent / "data"
     for path in data.glob("*.json"):
         json.loads(path.read_text(encoding="utf-8"))
+
+
+# -- fast paths give the same answers as the plain ones ----------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Ministers pledged \u00a3150m to the caf\u00e9 \u2014 and more\u2026",
+    "Moscow\u2019s \u201cspecial operation\u201d \u2013 \u0416\u0443\u043a\u043e\u0432 said.",
+    "plain ascii, with punctuation: yes!",
+])
+def test_boundary_text_matches_the_regex_definition(text: str) -> None:
+    import re
+
+    from pipeline.steps.lexicon import boundary_text, normalise
+
+    lowered = normalise(text)
+    assert len(lowered) == len(text)
+    assert boundary_text(lowered) == " " + re.sub(r"[\W_]", " ", lowered) + " "
+
+
+def test_one_scan_equals_two_dictionary_scans() -> None:
+    from pipeline.steps.actors import find_phrases
+    from pipeline.steps.lexicon import boundary_text, normalise
+    from pipeline.steps.scan import scan
+    from pipeline.steps.verbs import find_verbs
+
+    body = ("Israeli Prime Minister Benjamin Netanyahu met US envoy Steve Witkoff in Washington "
+            "on Tuesday. Hamas urged Egypt to protest; police arrested 12 protesters in Cairo.")
+    lowered = normalise(body)
+    bounded = boundary_text(lowered)
+    actor_hits, verb_hits, triggers = scan(bounded)
+    assert [(p.start, p.end, p.code) for p in find_phrases(body, lowered, bounded, actor_hits)] \
+        == [(p.start, p.end, p.code) for p in find_phrases(body, lowered, bounded)]
+    assert find_verbs(body, lowered, bounded, verb_hits) == find_verbs(body, lowered, bounded)
+    assert [body[t:t + 5] for t in triggers] == ["urged"]

@@ -277,6 +277,68 @@ def test_new_precision_guards(body: str, absent: str) -> None:
     assert absent not in found, pairs(body)
 
 
+# -- embedded clauses: requests, orders, accusations and forecasts ----------------------------
+
+@pytest.mark.parametrize(("body", "expected", "absent_root"), [
+    # the demand is the event, the withdrawal it asks for is not
+    ("The European Union demanded that Serbia withdraw its troops from Kosovo.",
+     ("EU", "SRB", "10"), "08"),
+    ("Congo called on the Security Council to impose sanctions on Rwanda.",
+     ("COD", "UN", "02"), "16"),
+    ("Scholz urged China to hold talks with Ukraine.", ("DEUGOV", "CHN", "10"), "04"),
+    # object control: the summoner protests, the ambassador is the target
+    ("South Korea summoned the Russian ambassador to protest the troop deployment.",
+     ("KOR", "RUSGOV", "11"), "14"),
+    # an order is not the ordered act
+    ("President Bola Tinubu ordered the army to attack the bandits.", None, "19"),
+    # the accusation is the event, the alleged act is not
+    ("Cambodia's defence ministry accused Thai forces of opening fire first.",
+     ("KHMMIL", "THAMIL", "11"), "19"),
+    # a forecast after "warned that" is no event; a threat phrased as a consequence is the
+    # speaker's
+    ("Western diplomats warned that Iran could attack Israel.", None, "19"),
+    ("Houthi rebels seized a cargo ship. The United States and Britain warned that the group "
+     "would face consequences.", ("USA", "HOUTHI", "13"), "12"),
+])
+def test_embedded_clauses(body: str, expected: tuple[str, str | None, str] | None,
+                          absent_root: str) -> None:
+    found = pairs(body)
+    assert absent_root not in {root for _, _, root in found}, found
+    if expected is not None:
+        assert any(s == expected[0] and root == expected[2]
+                   and (expected[1] is None or t == expected[1]) for s, t, root in found), found
+
+
+def test_addressee_is_not_inside_a_relative_clause() -> None:
+    body = "Howard is urging people who feel ignored by Tony Blair to vote Conservative."
+    assert not [e for e in events_of(body) if e.root == "10"], pairs(body)
+
+
+def test_main_clause_resumes_after_a_conditional() -> None:
+    body = ("Afghanistan's Taliban government warned that Pakistan would face consequences and "
+            "summoned Pakistan's ambassador in Kabul.")
+    roots = {root for _, _, root in pairs(body)}
+    assert {"11", "13"} <= roots, pairs(body)
+
+
+@pytest.mark.parametrize(("body", "absent"), [
+    # no intention of acting is no act
+    ("Serbia said it had no intention of attacking Kosovo.", "actual"),
+    # "the 11 September attacks" is a noun, not the government attacking the US
+    ("The government opted out in response to the 11 September attacks in the US.", "19"),
+    # a title word used as an adjective names nobody
+    ("He plans to stand in the next general election but refused to confirm it.", "GBRMIL"),
+    # a meeting noun followed by "by" has its agent after it
+    ("Scholz met Xi in Beijing, the first visit by a G7 leader since the pandemic.", "G7"),
+    # police and courts do not protest
+    ("It was lawful for police to turn protestors away near the base.", "14"),
+])
+def test_more_precision_guards(body: str, absent: str) -> None:
+    found = {x for e in events_of(body)
+             for x in (e.root, e.status, e.target.code if e.target else None, e.source.code)}
+    assert absent not in found, pairs(body)
+
+
 # -- quality floors of this module's rules (just below the measured dev figures) --------------
 
 DEV = Path(__file__).resolve().parents[1] / "data" / "events-dev.jsonl"
@@ -286,3 +348,13 @@ def test_dev_set_floor() -> None:
     scores = score(load_gold(DEV), extract_events)
     assert scores.articles >= 54
     assert scores.precision >= 0.82 and scores.recall >= 0.90 and scores.f1 >= 0.86
+
+
+REALNEWS = Path(__file__).resolve().parents[1] / "data" / "events-realnews.jsonl"
+
+
+def test_realnews_set_floor() -> None:
+    # Written and annotated before the extractor ran on it (first run F1 0.63), then tuned on.
+    scores = score(load_gold(REALNEWS), extract_events)
+    assert scores.articles >= 20
+    assert scores.precision >= 0.80 and scores.f1 >= 0.80
