@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint install tools schemas bench clean
+.PHONY: run test test-faults lint install tools schemas bench clean
 
 run: install
 	$(BIN)/wirestream demo
@@ -14,6 +14,10 @@ run: install
 test: install tools
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
+
+# Worker SIGKILLs and a broker restart against the real broker (not yet part of `make test`).
+test-faults: install
+	$(BIN)/python -m pytest -q -m faults
 
 install: $(STAMP)
 

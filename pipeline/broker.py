@@ -528,7 +528,6 @@ def _start_new(run_dir: Path, timeout: float, sasl_users: Mapping[str, str] | No
     props.write_text(render_server_properties(port, controller_port, data_dir,
                                               sasl_port=sasl_port, sasl_users=sasl_users),
                      encoding="utf-8")
-    log_file = run_dir / "broker.log"
     cmd = _java_cmd(java, lib_dir)
 
     t0 = time.monotonic()
@@ -540,16 +539,23 @@ def _start_new(run_dir: Path, timeout: float, sasl_users: Mapping[str, str] | No
     )
     if fmt.returncode != 0:
         raise BrokerError(f"Formatting Kafka storage failed:\n{fmt.stdout}{fmt.stderr}")
+    return _launch(run_dir, cmd, f"127.0.0.1:{port}",
+                   f"127.0.0.1:{sasl_port}" if sasl_port else None, timeout, t0, deadline, "wb")
 
-    with log_file.open("wb") as out:
+
+def _launch(run_dir: Path, cmd: list[str], bootstrap: str, sasl_bootstrap: str | None,
+            timeout: float, t0: float, deadline: float, log_mode: str) -> BrokerInfo:
+    """Start ``kafka.Kafka`` on the run dir's server.properties and wait until it is ready."""
+    props, log_file = run_dir / "server.properties", run_dir / "broker.log"
+    with log_file.open(log_mode) as out:
         proc = subprocess.Popen(  # noqa: S603
             [*cmd, "kafka.Kafka", str(props)],
             stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
             cwd=run_dir, start_new_session=True,  # own group: Ctrl-C in a shell won't kill it
         )
     _children[proc.pid] = proc
-    info = BrokerInfo(f"127.0.0.1:{port}", proc.pid, log_file, external=False,
-                      sasl_bootstrap_servers=f"127.0.0.1:{sasl_port}" if sasl_port else None)
+    info = BrokerInfo(bootstrap, proc.pid, log_file, external=False,
+                      sasl_bootstrap_servers=sasl_bootstrap)
     _write_state(run_dir, info)
     try:
         _wait_ready(info.bootstrap_servers, timeout, lambda: proc.poll() is None, deadline)
@@ -588,3 +594,29 @@ def stop_broker(run_dir: Path | None = None, *, timeout: float = 30.0) -> bool:
             stopped = True
         (run_dir / "state.json").unlink(missing_ok=True)
         return stopped
+
+
+def restart_broker(run_dir: Path, *, down_seconds: float = 0.0, kill: bool = False,
+                   timeout: float = 90.0) -> BrokerInfo:
+    """Stop the broker of ``run_dir`` and start it again: same ports, same data (no format).
+
+    What a broker restart looks like to clients. ``kill`` uses SIGKILL instead of a clean
+    shutdown; ``down_seconds`` keeps it down that long before starting it again.
+    """
+    run_dir = run_dir.resolve()
+    state = _read_state(run_dir)
+    if state is None:
+        raise BrokerError(f"no broker recorded in {run_dir}")
+    with _locked(run_dir):
+        pid: int = state["pid"]
+        if _pid_alive(pid):
+            if kill:
+                _signal_group(pid, signal.SIGKILL)
+                _wait_exit(pid, 10.0)
+                _children.pop(pid, None)
+            else:
+                _terminate(pid, 30.0)
+        time.sleep(down_seconds)
+        t0 = time.monotonic()
+        return _launch(run_dir, _java_cmd(_java(), fetch_jars()), state["bootstrap_servers"],
+                       state.get("sasl_bootstrap_servers"), timeout, t0, t0 + timeout, "ab")

@@ -102,16 +102,18 @@ def read_topic(
     *,
     until: Callable[[list[tuple[bytes | None, bytes]]], bool] | None = None,
     timeout: float = 60.0,
+    isolation_level: str = "read_committed",
 ) -> list[tuple[bytes | None, bytes]]:
     """Read a topic from the beginning (read_committed) until `until(records)` or timeout.
 
-    Without `until`, returns what is there once the consumer has caught up to the end.
+    Without `until`, returns what is there once the consumer has caught up to the end
+    (with read_committed: the last stable offset, before any open transaction).
     """
     consumer = KafkaConsumer(
         **client_config(settings),
         group_id=None,
         enable_auto_commit=False,
-        isolation_level="read_committed",
+        isolation_level=isolation_level,
         client_id=f"wirestream-reader-{uuid.uuid4().hex[:8]}",
     )
     records: list[tuple[bytes | None, bytes]] = []

@@ -52,6 +52,10 @@ class WirestreamSettings(BaseSettings):
     lag_poll_seconds: float = Field(default=5.0, gt=0)
     processing_guarantee: str = Field(default="at_least_once", pattern="^(at_least_once|"
                                       "exactly_once)$")
+    commit_interval_seconds: float = Field(default=2.8, gt=0, description="How often offsets "
+                                           "(and, exactly-once, transactions) are committed")
+    session_timeout_seconds: float = Field(default=60.0, ge=6, description="A worker that stops "
+                                           "heartbeating leaves the group after this long")
     data_dir: str = Field(default=".wirestream/worker", description="Faust table state dir")
     security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
     sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = None

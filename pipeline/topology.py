@@ -26,6 +26,7 @@ import time
 from datetime import UTC, datetime
 
 import faust
+from faust.types import TP
 
 from pipeline import topics as T
 from pipeline.codec import encode, input_ref
@@ -38,6 +39,7 @@ from pipeline.steps import article_index, enrich, event_dedup, near_dup, validat
 from pipeline.steps.expiry import ExpiryIndex, bounded_event_time
 from pipeline.steps.extract import extract_events
 from pipeline.steps.throttle import UpdateThrottle
+from pipeline.transactions import WirestreamApp, producing_for, transactional
 from schemas.records import (
     ArticleOutcome,
     DeadLetter,
@@ -59,7 +61,8 @@ def _faust_broker_url(servers: str) -> str:
 def create_app(settings: WirestreamSettings, metrics: WirestreamMetrics) -> faust.App:
     """Build the Faust app with all topics, tables and agents."""
     names = T.TopicNames(settings.topic_prefix)
-    app = faust.App(
+    # Faust with one transaction per source partition: see pipeline/transactions.py.
+    app = WirestreamApp(
         settings.app_id,
         broker=_faust_broker_url(settings.bootstrap_servers),
         broker_credentials=faust_credentials(settings),
@@ -68,6 +71,9 @@ def create_app(settings: WirestreamSettings, metrics: WirestreamMetrics) -> faus
         topic_partitions=settings.partitions,
         topic_replication_factor=settings.replication_factor,
         processing_guarantee=settings.processing_guarantee,
+        broker_commit_interval=settings.commit_interval_seconds,
+        broker_session_timeout=settings.session_timeout_seconds,
+        broker_heartbeat_interval=min(3.0, settings.session_timeout_seconds / 3),
         consumer_auto_offset_reset="earliest",
         web_enabled=False,
         key_serializer="raw",
@@ -97,7 +103,8 @@ def create_app(settings: WirestreamSettings, metrics: WirestreamMetrics) -> faus
     )
     skew = settings.max_future_skew_hours * 3600
     event_expiry = ExpiryIndex(settings.event_window_days * 86400)
-    throttle: UpdateThrottle[EnrichedEvent] = UpdateThrottle(
+    # (event-state partition, record): a flush goes into that partition's transaction.
+    throttle: UpdateThrottle[tuple[int, EnrichedEvent]] = UpdateThrottle(
         settings.event_update_interval_seconds, time.monotonic)
 
     async def rebuild_event_expiry() -> None:
@@ -105,6 +112,11 @@ def create_app(settings: WirestreamSettings, metrics: WirestreamMetrics) -> faus
         for key, stored in event_state.items():
             last_seen = datetime.fromisoformat(stored["last_seen"]).timestamp()
             event_expiry.touch(key, stored.get("partition") or 0, last_seen)
+            # An update the throttle held back died with its worker: emit it again.
+            aggregate = event_dedup.EventAggregate.model_validate(stored)
+            if aggregate.emitted_revision is not None and \
+                    aggregate.emitted_revision < aggregate.revision:
+                throttle.hold(key, (aggregate.partition or 0, enrich.enrich_event(key, aggregate)))
 
     event_state = app.Table(T.TABLE_EVENT_STATE, default=None, key_type=str,
                             partitions=settings.partitions, on_recover=rebuild_event_expiry)
@@ -134,7 +146,7 @@ def create_app(settings: WirestreamSettings, metrics: WirestreamMetrics) -> faus
 
     @app.agent(raw, name=validate.STAGE)
     async def validate_articles(stream: faust.StreamT) -> None:
-        async for event in stream.events():
+        async for event in transactional(app, stream):
             msg = event.message
             ref = input_ref(msg.topic, msg.partition, msg.offset)
             value = event.value or b""
@@ -160,7 +172,8 @@ def create_app(settings: WirestreamSettings, metrics: WirestreamMetrics) -> faus
 
     @app.agent(valid, name=article_index.STAGE)
     async def dedup_articles(stream: faust.StreamT) -> None:
-        async for value in stream:
+        async for event in transactional(app, stream):
+            value = event.value
             record = ValidArticle.model_validate_json(value)
             article = record.article
             with metrics.stage_seconds.labels(article_index.STAGE).time():
@@ -188,7 +201,7 @@ def create_app(settings: WirestreamSettings, metrics: WirestreamMetrics) -> faus
 
     @app.agent(candidates, name=event_dedup.STAGE)
     async def dedup_events(stream: faust.StreamT) -> None:
-        async for event in stream.events():
+        async for event in transactional(app, stream):
             candidate = EventCandidate.model_validate_json(event.value)
             partition = event.message.partition
             stored = event_state.get(candidate.event_id)
@@ -201,6 +214,10 @@ def create_app(settings: WirestreamSettings, metrics: WirestreamMetrics) -> faus
             if previous is not None:
                 metrics.duplicates.labels("event").inc()
             aggregate.partition = partition
+            record = enrich.enrich_event(candidate.event_id, aggregate)
+            emit_now = throttle.offer(record.event_id, (partition, record), first=previous is None)
+            if emit_now is not None:  # stored with the state: what a restart must not repeat
+                aggregate.emitted_revision = aggregate.revision
             event_state[candidate.event_id] = aggregate.model_dump(mode="json")
             event_expiry.touch(candidate.event_id, partition, bounded_event_time(
                 candidate.published_at.timestamp(), candidate.ingest_ts, skew))
@@ -212,9 +229,8 @@ def create_app(settings: WirestreamSettings, metrics: WirestreamMetrics) -> faus
                     metrics.expired.labels(T.TABLE_EVENT_STATE).inc()
             mention = _mention(candidate)
             await mentions.send(key=mention.mention_id.encode(), value=encode(mention))
-            record = enrich.enrich_event(candidate.event_id, aggregate)
             metrics.processed.labels(enrich.STAGE).inc()
-            if throttle.offer(record.event_id, record, first=previous is None) is not None:
+            if emit_now is not None:
                 await emit_event(record, candidate.ingest_ts)
 
     async def emit_event(record: EnrichedEvent, ingest_ts: float | None) -> None:
@@ -224,8 +240,13 @@ def create_app(settings: WirestreamSettings, metrics: WirestreamMetrics) -> faus
 
     @app.timer(interval=1.0)
     async def flush_event_updates() -> None:
-        for record in throttle.due():
-            await emit_event(record, None)
+        assigned = app.consumer.assignment()
+        due = [(p, r) for p, r in throttle.due() if TP(candidates.get_topic_name(), p) in assigned]
+        for partition, record in due:
+            async with producing_for(app, TP(candidates.get_topic_name(), partition)):
+                await emit_event(record, None)
+        if due and app.in_transaction:
+            await app.consumer.commit()  # makes the flushed updates visible now
         metrics.state_entries.labels(T.TABLE_EVENT_STATE).set(len(event_expiry))
         metrics.state_entries.labels(T.TABLE_ARTICLE_INDEX).set(len(articles))
 

@@ -85,6 +85,7 @@ class EventAggregate(BaseModel):
     event: ExtractedEvent
     revision: int = 0  # bumped on every counted mention; 1 = first announcement
     partition: int | None = None  # partition the state lives in, for expiry after recovery
+    emitted_revision: int | None = None  # last revision published; None: unknown (old state)
     story_id: str | None = None
     num_mentions: int = 0
     first_seen: datetime

@@ -30,6 +30,10 @@ class UpdateThrottle(Generic[V]):
         self._pending[key] = value
         return None
 
+    def hold(self, key: str, value: V) -> None:
+        """Queue a value for the next `due()` (an update a previous worker never sent)."""
+        self._pending[key] = value
+
     def due(self) -> list[V]:
         """Held-back values whose interval has passed; forgets keys that went quiet."""
         now = self._clock()

@@ -52,6 +52,15 @@ def enriched_records(settings) -> list[EnrichedEvent]:
     return [EnrichedEvent.model_validate_json(v) for _, v in read_topic(settings, topic)]
 
 
+def wait_for_mentions(settings, event_id: str, num_mentions: int) -> None:
+    def counted(records: list) -> bool:
+        return any(e["event_id"] == event_id and e["num_mentions"] == num_mentions
+                   for e in (json.loads(v) for _, v in records))
+
+    topic = T.TopicNames(settings.topic_prefix)[T.EVENTS_ENRICHED]
+    read_topic(settings, topic, until=counted, timeout=60)
+
+
 def egypt_rejects(events: list[EnrichedEvent]) -> EnrichedEvent:
     [event] = [e for e in events if e.root == "12" and e.source and e.source.country == "EGY"]
     return event
@@ -69,6 +78,8 @@ def test_outlets_merge_into_one_event_and_a_restart_announces_nothing_twice(sett
         sent = publish(settings, raw, [(b"b", article("b", "outlet-b"))])
         [outcome_b] = wait_for_outcomes(settings, sent).values()
         assert event_a.event_id in outcome_b.event_ids
+        # The outcome and the event update are committed by different stages: wait for both.
+        wait_for_mentions(settings, event_a.event_id, 2)
         merged = egypt_rejects(latest_events(settings, event_ids={event_a.event_id}))
         assert merged.event_id == event_a.event_id
         assert (merged.num_mentions, merged.num_articles, merged.num_sources) == (2, 2, 2)
@@ -85,13 +96,7 @@ def test_outlets_merge_into_one_event_and_a_restart_announces_nothing_twice(sett
         outcomes = wait_for_outcomes(settings, sent)
         assert {o.status for o in outcomes.values()} == {"processed"}
 
-        def third_counted(records: list) -> bool:
-            events = [json.loads(v) for _, v in records]
-            return any(e["event_id"] == event_a.event_id and e["num_mentions"] == 3
-                       for e in events)
-
-        topic = T.TopicNames(settings.topic_prefix)[T.EVENTS_ENRICHED]
-        read_topic(settings, topic, until=third_counted, timeout=60)
+        wait_for_mentions(settings, event_a.event_id, 3)
     finally:
         second.stop()
 

@@ -1,0 +1,231 @@
+"""Exactly-once on Faust: one Kafka transaction per *source* partition, cut between events.
+
+faust-streaming 0.15.3 (`faust/transport/consumer.py`, `TransactionManager`) picks the
+transactional producer of a record from its *destination* (`{app}-{group of the destination
+topic}-{destination partition}`) but commits offsets through the producer of the *source*
+partition. The two only coincide when a record goes to the same partition number of a topic
+co-partitioned with its input. Our topology repartitions (4 raw partitions -> 1
+`articles.valid` partition -> N `events.candidates` partitions), so a record sent to
+`articles.valid` sits in the transaction of `articles.valid`-0, which is committed only when
+an `articles.valid` offset is committed, which needs that record to be read, which a
+read_committed consumer cannot do: nothing ever becomes visible, and after
+`transaction.timeout.ms` the broker aborts it while the raw offset is already committed (loss).
+Records to topics the app does not consume (outcomes, dlq, enriched, mentions) bypass
+transactions altogether (the plain producer), and Faust's commit neither waits for changelog
+records still in its producer buffer nor for the event being processed, so a transaction can
+hold half an event.
+
+This module fixes that without patching Faust:
+
+* `SourceTransactionManager.send` uses the producer of the partition the current event came
+  from
+  (`transactional(app, stream)` / `producing_for(app, tp)` set it); changelog records sent from
+  Faust's buffer carry their own partition, which is the source partition (co-partitioned).
+* `GatedConsumer.force_commit` takes the gate that every event holds while it is processed
+  (and acked), waits until the changelog records of processed events are delivered, then
+  commits offsets + outputs per source partition, and also transactions that have outputs
+  but no new offsets (timer flushes).
+* `GatedConsumer._new_offset` commits up to the last acked offset: Faust's gap bookkeeping
+  trips over transaction markers and commits too little (replays -> duplicates) or nothing.
+* `transactional()` skips (acks only) events re-delivered after Faust's post-recovery seek
+  (`Recovery._resume_streams` resumes partitions before seeking to committed offsets).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import defaultdict
+from collections.abc import AsyncIterator, Mapping
+from contextvars import ContextVar
+from typing import Any
+
+import faust
+from aiokafka.errors import ProducerFenced
+from faust.transport.consumer import TransactionManager
+from faust.transport.drivers import aiokafka as faust_aiokafka
+from faust.types import TP, EventT, TransportT
+from faust.types.tuples import FutureMessage
+
+log = logging.getLogger(__name__)
+
+_source_tp: ContextVar[TP | None] = ContextVar("wirestream_source_tp", default=None)
+
+
+class TxnState:
+    """Per-app: the processing gate, undelivered changelog records, transactions with output."""
+
+    def __init__(self) -> None:
+        self.gate = asyncio.Lock()
+        self.changelog: set[asyncio.Future[Any]] = set()
+        self.dirty: set[str] = set()
+        self.processed: dict[TP, int] = {}  # last offset processed per partition (this owner)
+
+    async def drain_changelog(self) -> None:
+        while self.changelog:
+            await asyncio.gather(*list(self.changelog))
+
+
+class WirestreamApp(faust.App):
+    """A Faust app whose transport uses the classes below."""
+
+    txn: TxnState
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.txn = TxnState()
+        super().__init__(*args, Table=TrackedTable, **kwargs)
+        self.on_partitions_revoked.connect(self._forget_revoked)
+
+    async def _forget_revoked(self, sender: Any, revoked: set[TP], **kwargs: Any) -> None:
+        for tp in revoked:  # a partition that comes back restarts from its committed offset
+            self.txn.processed.pop(tp, None)
+
+    def _new_transport(self) -> TransportT:
+        return WirestreamTransport(self.conf.broker_consumer, self)
+
+
+def _txn(app: Any) -> TxnState:
+    return app.txn  # type: ignore[no-any-return]
+
+
+class TrackedTable(faust.Table):
+    """Remembers its changelog records until they are delivered (commit waits for them)."""
+
+    def send_changelog(self, *args: Any, **kwargs: Any) -> FutureMessage:
+        fut = super().send_changelog(*args, **kwargs)
+        pending = _txn(self.app).changelog
+        pending.add(fut)
+        fut.add_done_callback(pending.discard)
+        return fut
+
+
+class SourceTransactionManager(TransactionManager):
+    def tid(self, tp: TP) -> str:
+        group = self.app.assignor.group_for_topic(tp.topic)
+        return f"{self.app.conf.id}-{group}-{tp.partition}"
+
+    async def send(self, topic: str, key: bytes | None, value: bytes | None,
+                   partition: int | None, timestamp: float | None, headers: Any, *,
+                   transactional_id: str | None = None) -> Any:
+        partition = self.consumer.key_partition(topic, key, partition)
+        source = _source_tp.get()
+        if source is None:
+            # Only changelog records leave Faust's buffer outside an event: their partition
+            # is their source partition (co-partitioned), TrackedTable noted the source topic.
+            if partition is None or topic not in self.app.tables.changelog_topics:
+                raise RuntimeError(f"send to {topic} outside transactional()/producing_for()")
+            source = TP(topic, partition)
+        tid = self.tid(source)
+        _txn(self.app).dirty.add(tid)
+        return await self.producer.send(topic, key, value, partition, timestamp, headers,
+                                        transactional_id=tid)
+
+    async def commit(self, offsets: Mapping[TP, int],
+                     start_new_transaction: bool = True) -> bool:
+        by_tid: dict[str, dict[TP, int]] = defaultdict(dict)
+        for tp, offset in offsets.items():
+            by_tid[self.tid(tp)][tp] = offset
+        return await self._commit(by_tid, start_new_transaction)
+
+    async def commit_dirty(self, start_new_transaction: bool = True) -> bool:
+        """Commit transactions holding outputs but no new offsets (timer flushes)."""
+        dirty = _txn(self.app).dirty
+        return await self._commit({tid: {} for tid in list(dirty)}, start_new_transaction)
+
+    async def _commit(self, by_tid: Mapping[str, Mapping[TP, int]],
+                      start_new_transaction: bool) -> bool:
+        producer = self.producer
+        locks: dict[str, asyncio.Lock] = producer._trn_locks  # type: ignore[attr-defined]
+        txps: dict[str, Any] = producer._transaction_producers  # type: ignore[attr-defined]
+        dirty = _txn(self.app).dirty
+        for tid, offsets in by_tid.items():
+            txp, lock = txps.get(tid), locks.get(tid)
+            if txp is None or lock is None:
+                log.warning("no transactional producer %s: not committed", tid)
+                continue
+            async with lock:
+                try:
+                    if offsets:
+                        await txp.send_offsets_to_transaction(dict(offsets), self.app.conf.id)
+                    await txp.commit_transaction()
+                    if start_new_transaction:
+                        await txp.begin_transaction()
+                except ProducerFenced as exc:  # another worker owns this partition now
+                    log.warning("producer %s fenced", tid)
+                    await self.app.crash(exc)
+                    return False
+            dirty.discard(tid)
+        return True
+
+
+class GatedConsumer(faust_aiokafka.Consumer):
+    async def force_commit(self, topics: Any = None,
+                           start_new_transaction: bool = True) -> bool:
+        txn = _txn(self.app)
+        async with txn.gate:  # no event is half-processed while we commit
+            await txn.drain_changelog()
+            did = await super().force_commit(topics, start_new_transaction=start_new_transaction)
+            if self.in_transaction and topics is None and txn.dirty:
+                manager: SourceTransactionManager = self.transactions  # type: ignore[assignment]
+                # Never commit outputs whose input offsets are still uncommitted.
+                held = {manager.tid(tp) for tp, acked in self._acked.items() if acked}
+                txn.dirty -= held
+                did = await manager.commit_dirty(start_new_transaction) or did
+                txn.dirty |= held
+            return did
+
+    def _new_offset(self, tp: TP) -> int | None:
+        # Faust's version looks for the first run of consecutive acked offsets, filling holes
+        # from a gap list. Under read_committed the holes are transaction markers and aborted
+        # records, and that list misses some (e.g. right after the committed offset), so it
+        # commits fewer offsets than the events whose outputs are in the transaction: those
+        # events are replayed after a crash (duplicates), or the partition never commits again.
+        # Here every event of a partition is acked in order, under the gate, so the offset to
+        # commit is simply the last acked one + 1: all below it were acked or never delivered.
+        if not self.in_transaction:
+            return super()._new_offset(tp)  # type: ignore[no-any-return]
+        acked = self._acked[tp]
+        if not acked:
+            return None
+        last = max(acked)
+        acked.clear()
+        self._acked_index[tp].clear()
+        self._gap[tp].clear()
+        return last + 1
+
+
+class WirestreamTransport(faust_aiokafka.Transport):
+    Consumer = GatedConsumer
+    TransactionManager = SourceTransactionManager
+
+
+async def transactional(app: faust.App, stream: faust.StreamT) -> AsyncIterator[EventT]:
+    """`stream.events()`, each event processed atomically w.r.t. commits.
+
+    While the loop body runs, the gate is held and sends go into the transaction of the
+    event's partition; the event is acked before the gate is released, so a commit sees all
+    of an event (outputs, table writes, offset) or none of it.
+    """
+    processed = _txn(app).processed
+    async for event in stream.events():
+        tp, offset = event.message.tp, event.message.offset
+        async with producing_for(app, tp):
+            if offset > processed.get(tp, -1):
+                yield event
+                processed[tp] = offset
+            # else: delivered again after Faust's post-recovery seek (it resumes partitions
+            # before seeking to the committed offsets): its effects are already in this
+            # transaction, so it only needs its ack.
+            event.ack()
+
+
+@contextlib.asynccontextmanager
+async def producing_for(app: faust.App, tp: TP) -> AsyncIterator[None]:
+    """Sends in this block go into the transaction of source partition `tp`."""
+    async with _txn(app).gate:
+        token = _source_tp.set(tp)
+        try:
+            yield
+        finally:
+            _source_tp.reset(token)
