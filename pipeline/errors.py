@@ -7,7 +7,11 @@ problems are.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import Enum
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 class Action(Enum):
@@ -74,3 +78,24 @@ def policy(error: BaseException) -> Action:
     if isinstance(error, WirestreamError) and error.retriable:
         return Action.RETRY
     return Action.CRASH
+
+
+def call_with_retries(
+    step: Callable[[], T], *, attempts: int, on_retry: Callable[[BaseException], None]
+) -> T:
+    """Run `step`, retrying unexpected errors up to `attempts` runs in all.
+
+    Input errors are final at once (the same bad record fails the same way); anything else
+    may be a passing fault (memory pressure, a flaky lookup), so it gets a bounded number of
+    further tries before the caller dead-letters the record. The last error propagates.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            return step()
+        except InputError:
+            raise
+        except Exception as exc:
+            if attempt >= attempts:
+                raise
+            on_retry(exc)
+    raise AssertionError("unreachable: attempts must be >= 1")  # pragma: no cover

@@ -13,6 +13,7 @@ _LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 12
 class WirestreamMetrics:
     processed: Counter
     failed: Counter
+    retries: Counter
     stage_seconds: Histogram
     events_extracted: Counter
     duplicates: Counter
@@ -35,6 +36,8 @@ class WirestreamMetrics:
                               "Records a stage finished", ("stage",)),
             failed=counter("wirestream_stage_failed_total",
                            "Records a stage could not process", ("stage", "error_type")),
+            retries=counter("wirestream_stage_retries_total",
+                            "Re-runs of a step after an unexpected error", ("stage",)),
             stage_seconds=Histogram("wirestream_stage_duration_seconds",
                                     "Time a stage spends on one record", ("stage",),
                                     registry=registry),

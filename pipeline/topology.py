@@ -30,7 +30,7 @@ from faust.types import TP
 
 from pipeline import topics as T
 from pipeline.codec import encode, input_ref
-from pipeline.errors import InputError, StepFailedError
+from pipeline.errors import InputError, StepFailedError, call_with_retries
 from pipeline.kafka_io import LagProbe
 from pipeline.metrics import WirestreamMetrics
 from pipeline.security import faust_credentials
@@ -142,7 +142,8 @@ def create_app(settings: WirestreamSettings, metrics: WirestreamMetrics) -> faus
         if isinstance(exc, InputError):
             return exc
         log.error("step %s failed on a record", stage, exc_info=exc)
-        return StepFailedError(f"{stage} failed: {type(exc).__name__}: {exc}", stage=stage)
+        return StepFailedError(f"{stage} failed {settings.step_attempts} times: "
+                               f"{type(exc).__name__}: {exc}", stage=stage)
 
     @app.agent(raw, name=validate.STAGE)
     async def validate_articles(stream: faust.StreamT) -> None:
@@ -159,7 +160,9 @@ def create_app(settings: WirestreamSettings, metrics: WirestreamMetrics) -> faus
             metrics.processed.labels(validate.STAGE).inc()
             try:
                 with metrics.stage_seconds.labels(EXTRACT_STAGE).time():
-                    found = extract_events(article)
+                    found = call_with_retries(
+                        lambda a=article: extract_events(a), attempts=settings.step_attempts,
+                        on_retry=lambda _: metrics.retries.labels(EXTRACT_STAGE).inc())
             except Exception as exc:  # noqa: BLE001 - a poison record must not stop the partition
                 await dead_letter(as_input_error(exc, EXTRACT_STAGE), value, ref, msg.timestamp)
                 continue

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from pipeline.errors import Action, InputError, policy
+from pipeline.errors import Action, InputError, call_with_retries, policy
 from pipeline.steps.validate import decode_article
 
 GOOD = {"id": "a1", "source": "wire", "title": "T", "body": "Body text.",
@@ -60,3 +60,34 @@ def test_size_limit_is_enforced_before_parsing():
 
 def test_unexpected_errors_crash_by_policy():
     assert policy(RuntimeError("bug")) is Action.CRASH
+
+
+class Flaky:
+    def __init__(self, failures: int, error: Exception) -> None:
+        self.failures, self.error, self.calls = failures, error, 0
+
+    def __call__(self) -> str:
+        self.calls += 1
+        if self.calls <= self.failures:
+            raise self.error
+        return "ok"
+
+
+def test_a_passing_fault_is_retried_within_the_bound():
+    step, seen = Flaky(2, MemoryError("pressure")), []
+    assert call_with_retries(step, attempts=3, on_retry=seen.append) == "ok"
+    assert step.calls == 3 and len(seen) == 2
+
+
+def test_a_poison_record_fails_after_the_bound():
+    step = Flaky(99, ValueError("poison"))
+    with pytest.raises(ValueError, match="poison"):
+        call_with_retries(step, attempts=3, on_retry=lambda _: None)
+    assert step.calls == 3
+
+
+def test_input_errors_are_never_retried():
+    step = Flaky(99, InputError("bad record"))
+    with pytest.raises(InputError):
+        call_with_retries(step, attempts=3, on_retry=lambda _: None)
+    assert step.calls == 1
