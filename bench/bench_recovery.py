@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import statistics
 import sys
@@ -29,13 +28,8 @@ from pipeline import topics as T  # noqa: E402
 from pipeline.broker import start_broker, stop_broker  # noqa: E402
 from pipeline.demo import wait_for_outcomes  # noqa: E402
 from pipeline.kafka_io import ensure_topics, publish  # noqa: E402
-from pipeline.processes import WorkerProcess  # noqa: E402
+from pipeline.processes import WorkerProcess, metric_sample  # noqa: E402
 from pipeline.settings import WirestreamSettings  # noqa: E402
-
-
-def metric(text: str, name: str) -> float:
-    match = re.search(rf"^{name} (\S+)$", text, re.M)
-    return float(match.group(1)) if match else float("nan")
 
 
 def main() -> None:
@@ -62,7 +56,7 @@ def main() -> None:
             wait_for_outcomes(settings, sent, timeout=900)
             time.sleep(2)  # let the 1 s state gauges refresh
             text = first.metrics() or ""
-            entries = {t: metric(text, f'wirestream_state_entries{{table="{t}"}}')
+            entries = {t: metric_sample(text, "wirestream_state_entries", table=t) or 0.0
                        for t in T.TABLES}
         finally:
             first.stop()
@@ -73,7 +67,7 @@ def main() -> None:
             started = time.perf_counter()
             worker.start(timeout=600)
             walls.append(time.perf_counter() - started)
-            inside.append(metric(worker.metrics() or "", "wirestream_recovery_seconds"))
+            inside.append(worker.sample("wirestream_recovery_seconds") or float("nan"))
             worker.stop()
     finally:
         if not external:

@@ -12,6 +12,7 @@ import urllib.request
 from pathlib import Path
 from typing import IO
 
+from prometheus_client.parser import text_string_to_metric_families
 from pydantic import SecretStr
 
 from pipeline.settings import WirestreamSettings
@@ -78,6 +79,10 @@ class WorkerProcess:
         except OSError:
             return None
 
+    def sample(self, name: str, **labels: str) -> float | None:
+        """One sample of the current /metrics (`name` as exposed, e.g. `..._total`)."""
+        return metric_sample(self.metrics() or "", name, **labels)
+
     def stop(self, *, timeout: float = 30.0) -> None:
         """SIGTERM (Faust shuts down cleanly, committing offsets); SIGKILL if it hangs."""
         if self.proc is not None and self.proc.poll() is None:
@@ -101,3 +106,12 @@ class WorkerProcess:
         if not self.log_file.exists():
             return ""
         return "\n".join(self.log_file.read_text(errors="replace").splitlines()[-lines:])
+
+
+def metric_sample(text: str, name: str, **labels: str) -> float | None:
+    """The value of the sample `name{labels}` in Prometheus text `text`, or None."""
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == name and all(sample.labels.get(k) == v for k, v in labels.items()):
+                return sample.value
+    return None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -39,9 +38,8 @@ def articles_for_day(day: int, count: int, seed: int) -> list[tuple[bytes, bytes
 
 
 def gauge(worker: WorkerProcess, table: str) -> float:
-    match = re.search(rf'^wirestream_state_entries{{table="{table}"}} (\S+)$',
-                      worker.metrics() or "", re.M)
-    return float(match.group(1)) if match else -1.0
+    value = worker.sample("wirestream_state_entries", table=table)
+    return -1.0 if value is None else value
 
 
 def settled_gauge(worker: WorkerProcess, table: str, timeout: float = 10.0) -> float:
@@ -69,14 +67,13 @@ def test_state_stays_flat_over_a_long_stream_with_a_short_window(bootstrap_serve
             outcomes = wait_for_outcomes(settings, sent)
             assert len(outcomes) == per_day
             sizes.append(settled_gauge(worker, T.TABLE_ARTICLE_INDEX))
-        expired = re.search(r'^wirestream_state_expired_total{table="article-index"} (\S+)$',
-                            worker.metrics() or "", re.M)
+        expired = worker.sample("wirestream_state_expired_total", table="article-index")
     finally:
         worker.stop()
     # A one-day window holds at most two days' articles, however long the stream runs.
     assert max(sizes[2:]) <= 2 * per_day, sizes
     assert sizes[-1] <= sizes[2] + per_day // 2, sizes
-    assert expired is not None and float(expired.group(1)) >= 4 * per_day
+    assert expired is not None and expired >= 4 * per_day
 
 
 @pytest.fixture
@@ -116,10 +113,9 @@ def test_copies_meet_their_originals_across_workers(two_workers):
     assert {(o.article_id, o.status, o.duplicate_of) for o in outcomes.values()} == {
         (f"c{i}", "duplicate", f"o{i}") for i in range(12)}
     assert all(w.metrics() for w in workers), "both workers must still be alive"
-    processed = [float(m.group(1)) for w in workers for m in re.finditer(
-        r'^wirestream_stage_processed_total{stage="validate"} (\S+)$', w.metrics() or "",
-        re.M)]
-    assert len(processed) == 2 and all(n > 0 for n in processed), processed
+    processed = [w.sample("wirestream_stage_processed_total", stage="validate")
+                 for w in workers]
+    assert all(n is not None and n > 0 for n in processed), processed
 
 
 def test_a_restarted_worker_still_knows_every_article(bootstrap_servers, tmp_path):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -16,6 +15,7 @@ from pipeline import topics as T
 from pipeline.demo import latest_events, message_key, publish_files, read_lines, wait_for_outcomes
 from pipeline.evaluation.events import load_gold, score
 from pipeline.kafka_io import publish, read_topic
+from pipeline.processes import metric_sample
 from schemas.records import DeadLetter, EnrichedEvent, ExtractedEvent
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -183,9 +183,7 @@ def test_metrics_endpoint_counts_and_passes_promtool(pipeline_settings, worker):
     assert text is not None
 
     def value(name: str, **labels: str) -> float:
-        label_re = ",".join(f'{k}="{v}"' for k, v in labels.items())
-        match = re.search(rf"^{name}\{{{label_re}\}} (\S+)$", text, re.M)
-        return float(match.group(1)) if match else 0.0
+        return metric_sample(text, name, **labels) or 0.0
 
     assert value("wirestream_outcomes_total", status="processed") >= 1
     assert value("wirestream_outcomes_total", status="rejected") >= 8
