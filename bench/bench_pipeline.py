@@ -31,13 +31,6 @@ from pipeline.processes import WorkerProcess  # noqa: E402
 from pipeline.settings import WirestreamSettings  # noqa: E402
 
 
-def peak_rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 def latency_quantile(metrics_text: str, q: float) -> float:
     """Upper bucket bound below which a fraction `q` of outcome latencies fall."""
     buckets = []
@@ -73,7 +66,7 @@ def one_run(base: WirestreamSettings, payloads: list[bytes], workers: int, tmp: 
             "publish_per_s": len(sent) / published,
             "p50_s": max(latency_quantile(t, 0.5) for t in texts),
             "p95_s": max(latency_quantile(t, 0.95) for t in texts),
-            "rss_mib": max(peak_rss_mib(p.proc.pid) for p in procs if p.proc),
+            "rss_mib": max(p.rss_mib("VmHWM") or float("nan") for p in procs),
         }
     finally:
         for p in procs:

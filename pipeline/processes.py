@@ -102,6 +102,19 @@ class WorkerProcess:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(timeout=10)
 
+    def rss_mib(self, field: str = "VmRSS") -> float | None:
+        """Resident memory of the worker (Linux /proc; `VmHWM` = its peak so far)."""
+        if self.proc is None:
+            return None
+        try:
+            status = Path(f"/proc/{self.proc.pid}/status").read_text()
+        except OSError:
+            return None
+        for line in status.splitlines():
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1]) / 1024
+        return None
+
     def tail(self, lines: int = 40) -> str:
         if not self.log_file.exists():
             return ""

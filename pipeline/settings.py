@@ -28,6 +28,9 @@ class WirestreamSettings(BaseSettings):
     replication_factor: int = Field(default=1, ge=1)
     max_article_bytes: int = Field(default=1_000_000, ge=1024, description="Larger inputs are "
                                    "dead-lettered before parsing")
+    stream_buffer_records: int = Field(default=256, ge=1, description="Records each agent "
+                                       "buffers ahead of processing; the fetcher waits while "
+                                       "it is full (backpressure: the backlog stays in Kafka)")
     step_attempts: int = Field(default=3, ge=1, description="Runs of a failing step on one "
                                "record before it is dead-lettered (poison message)")
     article_dedup_window_hours: float = Field(default=72.0, gt=0, description="Near-duplicates "

@@ -75,6 +75,7 @@ def create_app(settings: WirestreamSettings, metrics: WirestreamMetrics) -> faus
         broker_session_timeout=settings.session_timeout_seconds,
         broker_heartbeat_interval=min(3.0, settings.session_timeout_seconds / 3),
         consumer_auto_offset_reset="earliest",
+        stream_buffer_maxsize=settings.stream_buffer_records,
         web_enabled=False,
         key_serializer="raw",
         value_serializer="raw",

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import json
-import random
 import threading
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from kafka import KafkaProducer
+from kafka import KafkaAdminClient, KafkaProducer
 
 from pipeline import topics as T
 from pipeline.demo import wait_for_outcomes
-from pipeline.evaluation.variants import make_variant, random_kinds
+from pipeline.evaluation.variants import (
+    make_variant,
+    random_kinds,
+    seeded,
+    synthetic_article,
+    synthetic_vocabulary,
+)
 from pipeline.kafka_io import Published, client_config, read_topic
 from pipeline.settings import WirestreamSettings
 
@@ -33,9 +38,13 @@ _PLACES = ["Cairo", "Doha", "Kyiv", "Geneva", "Nairobi", "Gaza City", "Ankara"]
 _DAYS = ["Monday", "Tuesday", "Wednesday"]
 
 
-def generated_inputs(n: int, seed: int = 5) -> list[bytes]:
-    """Articles whose events repeat across outlets, ~10% near-copies, ~7% broken records."""
-    rng = random.Random(seed)  # noqa: S311 - test data
+def generated_inputs(n: int, seed: int = 5, filler_paragraphs: int = 0) -> list[bytes]:
+    """Articles whose events repeat across outlets, ~10% near-copies, ~7% broken records.
+
+    `filler_paragraphs` adds made-up text (~65 words a paragraph) to each original article.
+    """
+    rng = seeded(seed)
+    vocabulary = synthetic_vocabulary(rng) if filler_paragraphs else []
     bad = [line for line in BAD_RECORDS.read_bytes().split(b"\n") if line.strip()]
     out: list[bytes] = []
     originals: list[dict] = []
@@ -57,8 +66,11 @@ def generated_inputs(n: int, seed: int = 5) -> list[bytes]:
                 sentence = rng.choice(pool).format(a=a, b=b, p=rng.choice(_PLACES),
                                                    d=rng.choice(_DAYS))
                 sentences.append(sentence[0].upper() + sentence[1:])
+            body = " ".join(sentences)
+            if filler_paragraphs:
+                body += "\n\n" + synthetic_article(rng, vocabulary, filler_paragraphs)[1]
             article = {"id": f"art-{i}", "source": f"outlet-{i % 9}", "title": f"story {i}",
-                       "body": " ".join(sentences), "published_at": "2025-02-04T10:00:00Z"}
+                       "body": body, "published_at": "2025-02-04T10:00:00Z"}
             originals.append(article)
         out.append(json.dumps(article).encode())
     return out
@@ -119,12 +131,38 @@ def event_problems(enriched: list[dict], mentions: list[dict]) -> list[str]:
     return problems
 
 
+def diagnose(settings: WirestreamSettings, sent: list[Published]) -> str:
+    """Where the inputs without an outcome got to: which stage lost them, and the offsets."""
+    lines = []
+    committed = read(settings, T.ARTICLES_OUTCOMES)
+    missing = {p.input_ref for p in sent} - {o["input_ref"] for o in committed}
+    uncommitted = {o["input_ref"] for o in read(settings, T.ARTICLES_OUTCOMES,
+                                                   "read_uncommitted")}
+    valid_c = {v["input_ref"] for v in read(settings, T.ARTICLES_VALID)}
+    valid_u = {v["input_ref"] for v in read(settings, T.ARTICLES_VALID, "read_uncommitted")}
+    dlq = {f"{d['source_topic']}:{d['partition']}:{d['offset']}"
+           for d in read(settings, T.ARTICLES_DLQ, "read_uncommitted")}
+    for ref in sorted(missing):
+        lines.append(f"{ref}: outcome uncommitted={ref in uncommitted} "
+                     f"valid committed={ref in valid_c} uncommitted={ref in valid_u} "
+                     f"dlq(any)={ref in dlq}")
+    admin = KafkaAdminClient(**client_config(settings))
+    try:
+        offsets = admin.list_group_offsets({settings.app_id: None}).get(settings.app_id) or {}
+    finally:
+        admin.close()
+    lines += [f"group offset {tp.topic}:{tp.partition} = {meta.offset}"
+              for tp, meta in sorted(offsets.items())]
+    return "\n".join(lines)
 
 
 def assert_exactly_once(settings: WirestreamSettings, sent: list[Published]) -> str:
     """Wait until every input has its outcome and the events settle, then check the raw
     (read_committed) topics; returns a one-line summary."""
-    wait_for_outcomes(settings, sent, timeout=120)
+    try:
+        wait_for_outcomes(settings, sent, timeout=120)
+    except TimeoutError as exc:
+        raise AssertionError(f"{exc}\n{diagnose(settings, sent)}") from exc
     # Event updates commit after the outcomes (a later stage): wait until they settle.
     deadline = time.monotonic() + 60
     while True:
