@@ -29,6 +29,11 @@ This module fixes that without patching Faust:
   trips over transaction markers and commits too little (replays -> duplicates) or nothing.
 * `transactional()` skips (acks only) events re-delivered after Faust's post-recovery seek
   (`Recovery._resume_streams` resumes partitions before seeking to committed offsets).
+* `GatedConsumer.ack` ignores the acks Faust gives records its stream dropped unprocessed
+  (fetched in that window), and `GatedConsumer.seek_to_committed` also rewinds partitions
+  that have no committed offset yet, so those records are delivered again. Without both, a
+  record fetched during the seek window was lost (seen in the SIGKILL test: offsets 1-2 of a
+  partition skipped, offset 4 committed). This applies to at-least-once as well.
 """
 
 from __future__ import annotations
@@ -42,11 +47,12 @@ from contextvars import ContextVar
 from typing import Any
 
 import faust
+from aiokafka import TopicPartition
 from aiokafka.errors import ProducerFenced
 from faust.transport.consumer import TransactionManager
 from faust.transport.drivers import aiokafka as faust_aiokafka
 from faust.types import TP, EventT, TransportT
-from faust.types.tuples import FutureMessage
+from faust.types.tuples import FutureMessage, Message, ack_lock
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +67,8 @@ class TxnState:
         self.changelog: set[asyncio.Future[Any]] = set()
         self.dirty: set[str] = set()
         self.processed: dict[TP, int] = {}  # last offset processed per partition (this owner)
+        # changelog topic -> the source topic whose events write the table (same partition)
+        self.changelog_sources: dict[str, str] = {}
 
     async def drain_changelog(self) -> None:
         while self.changelog:
@@ -75,11 +83,16 @@ class WirestreamApp(faust.App):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.txn = TxnState()
         super().__init__(*args, Table=TrackedTable, **kwargs)
-        self.on_partitions_revoked.connect(self._forget_revoked)
+        self.on_partitions_assigned.connect(self._forget_moved)
 
-    async def _forget_revoked(self, sender: Any, revoked: set[TP], **kwargs: Any) -> None:
-        for tp in revoked:  # a partition that comes back restarts from its committed offset
-            self.txn.processed.pop(tp, None)
+    async def _forget_moved(self, sender: Any, assigned: set[TP], **kwargs: Any) -> None:
+        # Only partitions that left this worker: their open transaction is abandoned (the
+        # next owner's producer aborts it) and they restart from the committed offset. A
+        # partition kept through a rebalance keeps its open transaction, so the records
+        # replayed after the seek to the committed offset are already in it: still skip them.
+        # (The eager protocol revokes every partition, so the revoked set cannot tell.)
+        for tp in set(self.txn.processed) - set(assigned):
+            del self.txn.processed[tp]
 
     def _new_transport(self) -> TransportT:
         return WirestreamTransport(self.conf.broker_consumer, self)
@@ -93,8 +106,12 @@ class TrackedTable(faust.Table):
     """Remembers its changelog records until they are delivered (commit waits for them)."""
 
     def send_changelog(self, *args: Any, **kwargs: Any) -> FutureMessage:
+        txn = _txn(self.app)
+        source = _source_tp.get()
+        if source is not None:  # the record leaves Faust's buffer later, outside the event
+            txn.changelog_sources[self.changelog_topic.get_topic_name()] = source.topic
         fut = super().send_changelog(*args, **kwargs)
-        pending = _txn(self.app).changelog
+        pending = txn.changelog
         pending.add(fut)
         fut.add_done_callback(pending.discard)
         return fut
@@ -102,8 +119,18 @@ class TrackedTable(faust.Table):
 
 class SourceTransactionManager(TransactionManager):
     def tid(self, tp: TP) -> str:
-        group = self.app.assignor.group_for_topic(tp.topic)
-        return f"{self.app.conf.id}-{group}-{tp.partition}"
+        # One producer per source topic-partition. Faust names them by co-partitioning
+        # group, which here puts `articles.raw`-2 and `events.candidates`-2 (both N
+        # partitions) under one id: two workers owning one each would fence each other,
+        # and a rebalance moving one would abort the other's open transaction.
+        return f"{self.app.conf.id}-{tp.topic}-{tp.partition}"
+
+    def _tps_to_transactional_ids(self, tps: set[TP]) -> set[str]:
+        """The producers `on_rebalance` starts and stops: one per assigned source partition."""
+        changelogs = self.app.tables.changelog_topics
+        return {self.tid(tp) for tp in tps
+                if self.app.topics.acks_enabled_for(tp.topic) and tp.topic not in changelogs
+                and not self.app.assignor.is_standby(tp)}
 
     async def send(self, topic: str, key: bytes | None, value: bytes | None,
                    partition: int | None, timestamp: float | None, headers: Any, *,
@@ -113,9 +140,10 @@ class SourceTransactionManager(TransactionManager):
         if source is None:
             # Only changelog records leave Faust's buffer outside an event: their partition
             # is their source partition (co-partitioned), TrackedTable noted the source topic.
-            if partition is None or topic not in self.app.tables.changelog_topics:
+            owner = _txn(self.app).changelog_sources.get(topic)
+            if partition is None or owner is None:
                 raise RuntimeError(f"send to {topic} outside transactional()/producing_for()")
-            source = TP(topic, partition)
+            source = TP(owner, partition)
         tid = self.tid(source)
         _txn(self.app).dirty.add(tid)
         return await self.producer.send(topic, key, value, partition, timestamp, headers,
@@ -174,6 +202,32 @@ class GatedConsumer(faust_aiokafka.Consumer):
                 did = await manager.commit_dirty(start_new_transaction) or did
                 txn.dirty |= held
             return did
+
+    def ack(self, message: Message) -> bool:
+        # Faust's stream acks, unprocessed, each record it drops because it was fetched while
+        # flow control was off or in an older generation (e.g. during the post-recovery seek).
+        # Counting such an ack would let the next commit move past a record nobody processed
+        # (a lost input, in either guarantee); `seek_to_committed` below makes sure it comes
+        # again. Processed records are the tracked ones.
+        if not message.tracked:
+            with ack_lock:
+                message.acked = True
+            return False
+        return super().ack(message)  # type: ignore[no-any-return]
+
+    async def seek_to_committed(self) -> Mapping[TP, int]:
+        # aiokafka seeks only partitions whose committed offset is > 0 and leaves the rest
+        # where the fetcher got to; Faust resumes the stream partitions *before* this seek,
+        # so records fetched meanwhile and dropped by the stream (see `ack`) would never be
+        # delivered again. A partition without a committed offset restarts from its
+        # beginning instead (what auto_offset_reset=earliest means); records already
+        # processed are recognised by `transactional()`.
+        committed = await super().seek_to_committed()
+        fresh = [TopicPartition(tp.topic, tp.partition) for tp, offset in committed.items()
+                 if not offset and self.app.topics.acks_enabled_for(tp.topic)]
+        if fresh:
+            await self._thread.seek_to_beginning(*fresh)  # type: ignore[attr-defined]
+        return committed
 
     def _new_offset(self, tp: TP) -> int | None:
         # Faust's version looks for the first run of consecutive acked offsets, filling holes

@@ -108,9 +108,13 @@ def read(settings: WirestreamSettings, base: str, isolation: str = "read_committ
     return [json.loads(v) for _, v in read_topic(settings, topic, isolation_level=isolation)]
 
 
-def event_problems(enriched: list[dict], mentions: list[dict]) -> list[str]:
+def event_problems(outcomes: list[dict], enriched: list[dict], mentions: list[dict]) -> list[str]:
     """Everything wrong with the event outputs; empty when they are exactly-once correct."""
-    problems = []
+    announced = {e for o in outcomes for e in o.get("event_ids") or []}
+    mentioned = {m["event_id"] for m in mentions}
+    problems = [f"{len(announced - mentioned)} of {len(announced)} events named by outcomes "
+                f"have no mention, e.g. {sorted(announced - mentioned)[:3]}"] \
+        if announced - mentioned else []
     firsts = Counter(e["event_id"] for e in enriched if e["revision"] == 1)
     problems += [f"{k} announced as new {n} times" for k, n in firsts.items() if n > 1]
     repeated = Counter(m["mention_id"] for m in mentions)
@@ -165,14 +169,14 @@ def assert_exactly_once(settings: WirestreamSettings, sent: list[Published]) -> 
         raise AssertionError(f"{exc}\n{diagnose(settings, sent)}") from exc
     # Event updates commit after the outcomes (a later stage): wait until they settle.
     deadline = time.monotonic() + 60
+    outcomes = read(settings, T.ARTICLES_OUTCOMES)
     while True:
         enriched = read(settings, T.EVENTS_ENRICHED)
         mentions = read(settings, T.EVENTS_MENTIONS)
-        problems = event_problems(enriched, mentions)
+        problems = event_problems(outcomes, enriched, mentions)
         if not problems or time.monotonic() > deadline:
             break
         time.sleep(2)
-    outcomes = read(settings, T.ARTICLES_OUTCOMES)
     per_ref = Counter(o["input_ref"] for o in outcomes)
     assert set(per_ref) == {p.input_ref for p in sent}
     assert [r for r, n in per_ref.items() if n != 1] == []
