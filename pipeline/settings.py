@@ -7,6 +7,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from pipeline.extractors import DEFAULT as DEFAULT_EXTRACTOR
+
 
 class WirestreamSettings(BaseSettings):
     """Runtime configuration. Every field can be set as `WIRESTREAM_<NAME>` in the environment.
@@ -31,6 +33,9 @@ class WirestreamSettings(BaseSettings):
     stream_buffer_records: int = Field(default=256, ge=1, description="Records each agent "
                                        "buffers ahead of processing; the fetcher waits while "
                                        "it is full (backpressure: the backlog stays in Kafka)")
+    extractor: str = Field(default=DEFAULT_EXTRACTOR,
+                           description="The event extractor, `package.module:function` "
+                           "(Article -> list[ExtractedEvent])")
     step_attempts: int = Field(default=3, ge=1, description="Runs of a failing step on one "
                                "record before it is dead-lettered (poison message)")
     article_dedup_window_hours: float = Field(default=72.0, gt=0, description="Near-duplicates "

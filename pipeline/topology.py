@@ -31,13 +31,13 @@ from faust.types import TP
 from pipeline import topics as T
 from pipeline.codec import encode, input_ref
 from pipeline.errors import InputError, StepFailedError, call_with_retries
+from pipeline.extractors import load_extractor
 from pipeline.kafka_io import LagProbe
 from pipeline.metrics import WirestreamMetrics
 from pipeline.security import faust_credentials
 from pipeline.settings import WirestreamSettings
 from pipeline.steps import article_index, enrich, event_dedup, near_dup, validate
 from pipeline.steps.expiry import ExpiryIndex, bounded_event_time
-from pipeline.steps.extract import extract_events
 from pipeline.steps.throttle import UpdateThrottle
 from pipeline.transactions import WirestreamApp, producing_for, transactional
 from schemas.records import (
@@ -61,6 +61,7 @@ def _faust_broker_url(servers: str) -> str:
 def create_app(settings: WirestreamSettings, metrics: WirestreamMetrics) -> faust.App:
     """Build the Faust app with all topics, tables and agents."""
     names = T.TopicNames(settings.topic_prefix)
+    extract_events = load_extractor(settings.extractor)
     # Faust with one transaction per source partition: see pipeline/transactions.py.
     app = WirestreamApp(
         settings.app_id,

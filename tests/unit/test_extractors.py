@@ -1,0 +1,25 @@
+"""`WIRESTREAM_EXTRACTOR`: the extractor is loaded by name, with clear errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extractors import DEFAULT, load_extractor
+from pipeline.steps.extract import extract_events
+
+
+def test_default_is_the_built_in_extractor() -> None:
+    assert load_extractor(DEFAULT) is extract_events
+
+
+@pytest.mark.parametrize("spec", ["pipeline.steps.extract", "pipeline.steps.extract:",
+                                  ":extract_events", "pipeline.steps.extract:STAGE_NOPE",
+                                  "pipeline.steps.validate:STAGE"])
+def test_bad_specs_are_refused(spec: str) -> None:
+    with pytest.raises(ValueError, match="extractor"):
+        load_extractor(spec)
+
+
+def test_missing_module_names_the_module() -> None:
+    with pytest.raises(ModuleNotFoundError, match="no_such_module"):
+        load_extractor("no_such_module:extract")
