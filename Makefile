@@ -11,11 +11,14 @@ STAMP  := $(VENV)/.installed
 run: install
 	$(BIN)/wirestream demo
 
+# Unit + integration tests, then the fault tests (worker SIGKILLs, broker restart, a killed
+# group member, overload), all against the real broker.
 test: install tools
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -m faults
 
-# Worker SIGKILLs and a broker restart against the real broker (not yet part of `make test`).
+# Only the fault tests (~6 min).
 test-faults: install
 	$(BIN)/python -m pytest -q -m faults
 

@@ -60,7 +60,7 @@ class WirestreamSettings(BaseSettings):
                               "pick a free one")
     metrics_host: str = "127.0.0.1"
     lag_poll_seconds: float = Field(default=5.0, gt=0)
-    processing_guarantee: str = Field(default="at_least_once", pattern="^(at_least_once|"
+    processing_guarantee: str = Field(default="exactly_once", pattern="^(at_least_once|"
                                       "exactly_once)$")
     commit_interval_seconds: float = Field(default=2.8, gt=0, description="How often offsets "
                                            "(and, exactly-once, transactions) are committed")

@@ -215,6 +215,34 @@ class GatedConsumer(faust_aiokafka.Consumer):
             return False
         return super().ack(message)  # type: ignore[no-any-return]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._resume_later: set[TP] = set()  # stream partitions to resume with the flow
+
+    def pause_partitions(self, tps: Any) -> None:
+        tps = set(tps)
+        self._resume_later.difference_update(tps)
+        super().pause_partitions(tps)
+
+    def resume_partitions(self, tps: Any) -> None:
+        # Faust's recovery resumes the stream partitions, then seeks them to the committed
+        # offsets, then turns the stream flow on. Records fetched in between reach streams
+        # whose flow is off: dropped (see `ack`), and a batch that straddles the seek moves
+        # the read offset past the re-fetched records, which Faust then drops too: lost
+        # inputs. Stream partitions are resumed only once the flow is on (`resume_flow`),
+        # i.e. after the seek; changelog partitions (table recovery) at once.
+        tps = set(tps)
+        changelogs = self.app.tables.changelog_topics
+        streams = {tp for tp in tps if tp.topic not in changelogs}
+        self._resume_later.update(streams)
+        super().resume_partitions(set(tps) - streams)
+
+    def resume_flow(self) -> None:
+        super().resume_flow()
+        if self._resume_later and self.app.flow_control.is_active():
+            super().resume_partitions(self._resume_later & self.assignment())
+            self._resume_later.clear()
+
     async def seek_to_committed(self) -> Mapping[TP, int]:
         # aiokafka seeks only partitions whose committed offset is > 0 and leaves the rest
         # where the fetcher got to; Faust resumes the stream partitions *before* this seek,
@@ -265,9 +293,15 @@ async def transactional(app: faust.App, stream: faust.StreamT) -> AsyncIterator[
     async for event in stream.events():
         tp, offset = event.message.tp, event.message.offset
         async with producing_for(app, tp):
+            if tp not in processed:  # first event since the partition was assigned here
+                log.info("%s:%d first event at offset %d (committed %s)", tp.topic,
+                         tp.partition, offset, app.consumer._committed_offset.get(tp))
             if offset > processed.get(tp, -1):
                 yield event
                 processed[tp] = offset
+            else:
+                log.info("%s:%d offset %d delivered again: skipped", tp.topic, tp.partition,
+                         offset)
             # else: delivered again after Faust's post-recovery seek (it resumes partitions
             # before seeking to the committed offsets): its effects are already in this
             # transaction, so it only needs its ack.

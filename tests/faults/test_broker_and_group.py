@@ -49,9 +49,6 @@ def test_worker_rides_out_a_broker_restart(own_broker: tuple[Path, str], tmp_pat
     print(f"\nbroker restart, {time.monotonic() - t0:.0f}s: {summary}")  # noqa: T201
 
 
-@pytest.mark.xfail(reason="open: with two workers, partitions that move after a SIGKILL can "
-                   "end up with committed input offsets but no outputs (see the EOS report)",
-                   run=False, strict=False)  # `pytest --runxfail` runs it (~3 min)
 def test_partitions_of_a_killed_worker_move_to_the_other(bootstrap_servers: str,
                                                          tmp_path: Path) -> None:
     settings = fault_settings(bootstrap_servers, tmp_path)
