@@ -17,23 +17,28 @@ hold half an event.
 
 This module fixes that without patching Faust:
 
-* `SourceTransactionManager.send` uses the producer of the partition the current event came
-  from
-  (`transactional(app, stream)` / `producing_for(app, tp)` set it); changelog records sent from
-  Faust's buffer carry their own partition, which is the source partition (co-partitioned).
+* `SourceTransactionManager.send` uses the producer of the topic-partition the current event
+  came from (`transactional(app, stream)` / `producing_for(app, tp)` set it); changelog
+  records sent from Faust's buffer carry their own partition, which is the source partition
+  (co-partitioned), and `TrackedTable` notes which source topic writes each changelog.
+  Producers are named by source topic-partition, not by Faust's co-partitioning group (which
+  gave `articles.raw`-2 and `events.candidates`-2 one producer: two workers fenced each other).
 * `GatedConsumer.force_commit` takes the gate that every event holds while it is processed
   (and acked), waits until the changelog records of processed events are delivered, then
   commits offsets + outputs per source partition, and also transactions that have outputs
   but no new offsets (timer flushes).
 * `GatedConsumer._new_offset` commits up to the last acked offset: Faust's gap bookkeeping
   trips over transaction markers and commits too little (replays -> duplicates) or nothing.
-* `transactional()` skips (acks only) events re-delivered after Faust's post-recovery seek
-  (`Recovery._resume_streams` resumes partitions before seeking to committed offsets).
-* `GatedConsumer.ack` ignores the acks Faust gives records its stream dropped unprocessed
-  (fetched in that window), and `GatedConsumer.seek_to_committed` also rewinds partitions
-  that have no committed offset yet, so those records are delivered again. Without both, a
-  record fetched during the seek window was lost (seen in the SIGKILL test: offsets 1-2 of a
-  partition skipped, offset 4 committed). This applies to at-least-once as well.
+* Faust's recovery (`Recovery._resume_streams`) resumes the stream partitions *before* it
+  seeks them to the committed offsets. Records fetched in that window were dropped by the
+  stream (acked unprocessed) or by the consumer (read offset moved past them), and the next
+  commit moved past them: lost inputs, in either guarantee (found by the SIGKILL test:
+  offsets 1-2 of a partition never processed, offset 4 committed). `GatedConsumer` resumes
+  stream partitions only when the flow is back on, after the seek; ignores the acks of
+  records the stream dropped; and rewinds partitions without a committed offset to their
+  beginning (aiokafka's seek skips them). `transactional()` still skips (acks only) events
+  delivered again after a seek whose effects are already in this worker's transaction (a
+  partition kept through a rebalance).
 """
 
 from __future__ import annotations
@@ -300,8 +305,8 @@ async def transactional(app: faust.App, stream: faust.StreamT) -> AsyncIterator[
                 yield event
                 processed[tp] = offset
             else:
-                log.info("%s:%d offset %d delivered again: skipped", tp.topic, tp.partition,
-                         offset)
+                log.debug("%s:%d offset %d delivered again: skipped", tp.topic, tp.partition,
+                          offset)
             # else: delivered again after Faust's post-recovery seek (it resumes partitions
             # before seeking to the committed offsets): its effects are already in this
             # transaction, so it only needs its ack.
