@@ -1,0 +1,32 @@
+"""The non-default guarantee still works end to end: `at_least_once` on the real broker."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from pipeline import topics as T
+from pipeline.demo import latest_events, publish_files, read_lines, wait_for_outcomes
+from pipeline.kafka_io import ensure_topics
+from pipeline.processes import WorkerProcess
+from tests.conftest import isolated_settings
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+
+def test_seeds_through_an_at_least_once_worker(bootstrap_servers: str, tmp_path: Path) -> None:
+    settings = isolated_settings(bootstrap_servers, tmp_path,
+                                 processing_guarantee="at_least_once")
+    ensure_topics(settings)
+    files = sorted(SEEDS.glob("*.jsonl"))
+    worker = WorkerProcess(settings, Path(settings.data_dir) / "worker.log").start()
+    try:
+        sent = publish_files(settings, files, T.TopicNames(settings.topic_prefix)[T.ARTICLES_RAW])
+        outcomes = wait_for_outcomes(settings, sent)
+        assert len(outcomes) == len(sent) == len(read_lines(files))
+        statuses = Counter(o.status for o in outcomes.values())
+        assert statuses["processed"] and statuses["duplicate"] and statuses["rejected"]
+        ids = {e for o in outcomes.values() for e in o.event_ids}
+        assert {e.event_id for e in latest_events(settings, event_ids=ids)} == ids
+    finally:
+        worker.stop()
