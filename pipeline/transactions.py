@@ -193,6 +193,10 @@ class SourceTransactionManager(TransactionManager):
 
 
 class GatedConsumer(faust_aiokafka.Consumer):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._resume_later: set[TP] = set()  # stream partitions to resume with the flow
+
     async def force_commit(self, topics: Any = None,
                            start_new_transaction: bool = True) -> bool:
         txn = _txn(self.app)
@@ -220,10 +224,6 @@ class GatedConsumer(faust_aiokafka.Consumer):
             return False
         return super().ack(message)  # type: ignore[no-any-return]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._resume_later: set[TP] = set()  # stream partitions to resume with the flow
-
     def pause_partitions(self, tps: Any) -> None:
         tps = set(tps)
         self._resume_later.difference_update(tps)
@@ -240,7 +240,7 @@ class GatedConsumer(faust_aiokafka.Consumer):
         changelogs = self.app.tables.changelog_topics
         streams = {tp for tp in tps if tp.topic not in changelogs}
         self._resume_later.update(streams)
-        super().resume_partitions(set(tps) - streams)
+        super().resume_partitions(tps - streams)
 
     def resume_flow(self) -> None:
         super().resume_flow()
@@ -250,11 +250,11 @@ class GatedConsumer(faust_aiokafka.Consumer):
 
     async def seek_to_committed(self) -> Mapping[TP, int]:
         # aiokafka seeks only partitions whose committed offset is > 0 and leaves the rest
-        # where the fetcher got to; Faust resumes the stream partitions *before* this seek,
-        # so records fetched meanwhile and dropped by the stream (see `ack`) would never be
-        # delivered again. A partition without a committed offset restarts from its
-        # beginning instead (what auto_offset_reset=earliest means); records already
-        # processed are recognised by `transactional()`.
+        # where the fetcher got to, so a record fetched and dropped before this seek (see
+        # `ack`; e.g. in a partition kept through a rebalance) would never come again. A
+        # partition without a committed offset restarts from its beginning instead (what
+        # auto_offset_reset=earliest means); records already processed are recognised by
+        # `transactional()`.
         committed = await super().seek_to_committed()
         fresh = [TopicPartition(tp.topic, tp.partition) for tp, offset in committed.items()
                  if not offset and self.app.topics.acks_enabled_for(tp.topic)]
@@ -304,12 +304,10 @@ async def transactional(app: faust.App, stream: faust.StreamT) -> AsyncIterator[
             if offset > processed.get(tp, -1):
                 yield event
                 processed[tp] = offset
-            else:
+            else:  # delivered again after a seek back to the committed offset: its effects
+                # are already in this worker's open transaction, so it only needs its ack
                 log.debug("%s:%d offset %d delivered again: skipped", tp.topic, tp.partition,
                           offset)
-            # else: delivered again after Faust's post-recovery seek (it resumes partitions
-            # before seeking to the committed offsets): its effects are already in this
-            # transaction, so it only needs its ack.
             event.ack()
 
 

@@ -31,14 +31,10 @@ RSS_GROWTH_LIMIT_MIB = 120  # the whole backlog as Python objects would be sever
 
 
 def raw_lag(worker: WorkerProcess, raw_topic: str) -> float | None:
-    text = worker.metrics()
-    if text is None or "wirestream_consumer_lag_messages{" not in text:
-        return None
-    total = 0.0
-    for line in text.splitlines():
-        if line.startswith("wirestream_consumer_lag_messages{") and f'"{raw_topic}"' in line:
-            total += float(line.rsplit(" ", 1)[1])
-    return total
+    """Consumer lag summed over the raw partitions, from the worker's /metrics."""
+    lags = [worker.sample("wirestream_consumer_lag_messages", topic=raw_topic, partition=str(p))
+            for p in range(worker.settings.partitions)]
+    return None if None in lags else sum(lags)  # type: ignore[arg-type]
 
 
 def test_overload_keeps_memory_bounded_and_drains(bootstrap_servers: str,
