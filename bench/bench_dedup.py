@@ -21,20 +21,23 @@ import argparse
 import json
 import resource
 import statistics
+import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from pipeline.evaluation.variants import (
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.support
+
+from pipeline.steps.article_dedup import near_dup  # noqa: E402
+from pipeline.steps.article_dedup.article_index import ArticleIndex, sketch  # noqa: E402
+from schemas.records import Article  # noqa: E402
+from tests.support.variants import (  # noqa: E402
     make_variant,
     random_kinds,
     seeded,
     synthetic_article,
     synthetic_vocabulary,
 )
-from pipeline.steps import near_dup
-from pipeline.steps.article_index import ArticleIndex, sketch
-from schemas.records import Article
 
 WINDOW = 72 * 3600.0
 T0 = datetime(2025, 1, 1, tzinfo=UTC)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline.steps.extract import extract_events  # noqa: E402
+from pipeline.steps.extraction.extract import extract_events  # noqa: E402
 from schemas.records import Article  # noqa: E402
 
 _ACTORS = ["Israeli Prime Minister Benjamin Netanyahu", "Hamas", "the Egyptian foreign ministry",

@@ -25,11 +25,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.bench_extract import generated, load  # noqa: E402
 from pipeline import topics as T  # noqa: E402
+from pipeline.adapters.client import wait_for_outcomes  # noqa: E402
+from pipeline.adapters.kafka_io import ensure_topics, publish  # noqa: E402
 from pipeline.broker import start_broker, stop_broker  # noqa: E402
-from pipeline.demo import wait_for_outcomes  # noqa: E402
-from pipeline.kafka_io import ensure_topics, publish  # noqa: E402
-from pipeline.processes import WorkerProcess, metric_sample  # noqa: E402
 from pipeline.settings import WirestreamSettings  # noqa: E402
+from tests.support.workers import WorkerProcess, metric_sample  # noqa: E402
 
 
 def main() -> None:

@@ -21,12 +21,15 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import sys
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from pipeline.evaluation.variants import make_variant, random_kinds, seeded
-from pipeline.steps.near_dup import body_fingerprint, words
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.support
+
+from pipeline.steps.article_dedup.near_dup import body_fingerprint, words  # noqa: E402
+from tests.support.variants import make_variant, random_kinds, seeded  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 START = datetime(2024, 3, 1, tzinfo=UTC)

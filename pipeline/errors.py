@@ -1,23 +1,27 @@
 """One small error hierarchy; errors are data with a stable `error_type` and a policy.
 
-The policy decides per error: dead-letter the input and move on, retry, or crash the worker.
-Input problems are never retriable (retrying a bad record cannot help); infrastructure
-problems are.
+The policy decides what a stage does with a record whose step raised: dead-letter it and
+move on (the record itself is bad: retrying cannot help), or run the step again (anything
+else may be a passing fault), at most `attempts` runs before the record is dead-lettered as
+`step_failed`. A record never crashes the worker; only what is not an `Exception`
+(cancellation, interpreter exit) propagates and stops it.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from enum import Enum
 from typing import TypeVar
 
-T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+R = TypeVar("R")
 
 
 class Action(Enum):
-    DEAD_LETTER = "dead_letter"
-    RETRY = "retry"
-    CRASH = "crash"
+    DEAD_LETTER = "dead_letter"  # dead-letter the input, commit, go on with the next record
+    RETRY = "retry"  # run the step again (bounded by `attempts`)
 
 
 class WirestreamError(Exception):
@@ -64,26 +68,17 @@ class StepFailedError(InputError):
     error_type = "step_failed"
 
 
-class TransientError(WirestreamError):
-    """Infrastructure hiccup (broker, network); worth retrying."""
-
-    error_type = "transient"
-    retriable = True
-
-
-def policy(error: BaseException) -> Action:
-    """Map an error to what the worker does with the record that caused it."""
-    if isinstance(error, InputError):
+def policy(error: Exception) -> Action:
+    """Map an error a step raised on a record to what the stage does next."""
+    if isinstance(error, WirestreamError) and not error.retriable:
         return Action.DEAD_LETTER
-    if isinstance(error, WirestreamError) and error.retriable:
-        return Action.RETRY
-    return Action.CRASH
+    return Action.RETRY
 
 
 def call_with_retries(
-    step: Callable[[], T], *, attempts: int, on_retry: Callable[[BaseException], None]
-) -> T:
-    """Run `step`, retrying unexpected errors up to `attempts` runs in all.
+    step: Callable[[], R], *, attempts: int, on_retry: Callable[[Exception], None]
+) -> R:
+    """Run `step` as the policy says: retry errors worth retrying, up to `attempts` runs.
 
     Input errors are final at once (the same bad record fails the same way); anything else
     may be a passing fault (memory pressure, a flaky lookup), so it gets a bounded number of
@@ -92,10 +87,17 @@ def call_with_retries(
     for attempt in range(1, attempts + 1):
         try:
             return step()
-        except InputError:
-            raise
         except Exception as exc:
-            if attempt >= attempts:
+            if policy(exc) is Action.DEAD_LETTER or attempt >= attempts:
                 raise
             on_retry(exc)
     raise AssertionError("unreachable: attempts must be >= 1")  # pragma: no cover
+
+
+def as_input_error(error: Exception, stage: str, attempts: int) -> InputError:
+    """The dead-letter reason of a record whose step still failed after the policy's runs."""
+    if isinstance(error, InputError):
+        return error
+    log.error("step %s failed on a record", stage, exc_info=error)
+    return StepFailedError(f"{stage} failed {attempts} times: {type(error).__name__}: {error}",
+                           stage=stage)

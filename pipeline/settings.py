@@ -7,7 +7,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from pipeline.extractors import DEFAULT as DEFAULT_EXTRACTOR
+# The built-in extractor; `pipeline.stages.extractors` loads whatever is configured.
+DEFAULT_EXTRACTOR = "pipeline.steps.extraction.extract:extract_events"
 
 
 class WirestreamSettings(BaseSettings):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 ARTICLES_RAW = "articles.raw"
 ARTICLES_DLQ = "articles.dlq"
 ARTICLES_OUTCOMES = "articles.outcomes"
-ARTICLES_VALID = "articles.valid"  # internal: valid articles keyed by content hash
+ARTICLES_VALID = "articles.valid"  # internal: valid articles keyed by article id
 EVENTS_CANDIDATES = "events.candidates"  # internal: mentions keyed by canonical event id
 EVENTS_ENRICHED = "events.enriched"
 EVENTS_MENTIONS = "events.mentions"

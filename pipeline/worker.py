@@ -8,8 +8,8 @@ from pathlib import Path
 import faust
 from prometheus_client import CollectorRegistry
 
-from pipeline.kafka_io import ensure_topics
-from pipeline.metrics import WirestreamMetrics, serve_metrics
+from pipeline.adapters.kafka_io import ensure_topics
+from pipeline.adapters.metrics import WirestreamMetrics, serve_metrics
 from pipeline.settings import WirestreamSettings
 from pipeline.topology import create_app
 

@@ -20,7 +20,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from pipeline.steps.article_index import ArticleIndex
+from pipeline.steps.article_dedup.article_index import ArticleIndex
 from schemas.records import Article
 
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)

@@ -31,7 +31,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from pipeline.steps.countries import countries
+from pipeline.reference.countries import countries
 from schemas.records import Actor, Article, ExtractedEvent
 
 Extractor = Callable[[Article], list[ExtractedEvent]]
@@ -280,7 +280,7 @@ def render(scores: EventScores, title: str) -> Table:
 
 def run(gold: Path, console: Console) -> dict:
     """Score the production extractor on `gold`; print a table, then one JSON line last."""
-    from pipeline.steps.extract import extract_events
+    from pipeline.steps.extraction.extract import extract_events
 
     scores = score(load_gold(gold), extract_events)
     console.print(render(scores, f"event extraction vs {gold.name} ({scores.articles} articles)"))

@@ -11,16 +11,16 @@ from pathlib import Path
 from kafka import KafkaAdminClient, KafkaProducer
 
 from pipeline import topics as T
-from pipeline.demo import wait_for_outcomes
-from pipeline.evaluation.variants import (
+from pipeline.adapters.client import wait_for_outcomes
+from pipeline.adapters.kafka_io import Published, client_config, read_topic
+from pipeline.settings import WirestreamSettings
+from tests.support.variants import (
     make_variant,
     random_kinds,
     seeded,
     synthetic_article,
     synthetic_vocabulary,
 )
-from pipeline.kafka_io import Published, client_config, read_topic
-from pipeline.settings import WirestreamSettings
 
 BAD_RECORDS = Path(__file__).resolve().parents[2] / "seeds" / "bad-records.jsonl"
 

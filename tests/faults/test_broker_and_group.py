@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.broker import restart_broker, start_broker, stop_broker
-from pipeline.processes import WorkerProcess
 from tests.faults.harness import Publisher, assert_exactly_once, generated_inputs
 from tests.faults.test_worker_crash import fault_settings
+from tests.support.workers import WorkerProcess
 
 pytestmark = pytest.mark.faults
 

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 
 from pipeline import topics as T
-from pipeline.demo import wait_for_outcomes
-from pipeline.kafka_io import ensure_topics, publish
-from pipeline.processes import WorkerProcess
-from tests.conftest import isolated_settings
+from pipeline.adapters.client import wait_for_outcomes
+from pipeline.adapters.kafka_io import ensure_topics, publish
 from tests.faults.harness import assert_exactly_once, generated_inputs
+from tests.support.settings import isolated_settings
+from tests.support.workers import WorkerProcess
 
 pytestmark = pytest.mark.faults
 

@@ -1,8 +1,9 @@
 """SIGKILL the worker again and again while articles stream in; nothing is lost or doubled.
 
-Runs on the real broker with `processing_guarantee=exactly_once` (pipeline/transactions.py):
-each stage's outputs, table writes and input offsets commit in one Kafka transaction per
-source partition, so a read_committed reader sees every effect of an input exactly once.
+Runs on the real broker with `processing_guarantee=exactly_once`
+(pipeline/adapters/transactions.py): each stage's outputs, table writes and input offsets
+commit in one Kafka transaction per source partition, so a read_committed reader sees every
+effect of an input exactly once.
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.kafka_io import ensure_topics
-from pipeline.processes import WorkerProcess
+from pipeline.adapters.kafka_io import ensure_topics
 from pipeline.settings import WirestreamSettings
-from tests.conftest import isolated_settings
 from tests.faults.harness import Publisher, assert_exactly_once, generated_inputs
+from tests.support.settings import isolated_settings
+from tests.support.workers import WorkerProcess
 
 pytestmark = pytest.mark.faults
 

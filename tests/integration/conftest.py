@@ -1,5 +1,5 @@
 """Integration fixtures: a real worker process per test module, isolated by a unique topic
-prefix and group (the broker and `isolated_settings` are in tests/conftest.py)."""
+prefix and group (the broker is in tests/conftest.py, `isolated_settings` in tests/support)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.kafka_io import ensure_topics
-from pipeline.processes import WorkerProcess
+from pipeline.adapters.kafka_io import ensure_topics
 from pipeline.settings import WirestreamSettings
-from tests.conftest import isolated_settings
-
-__all__ = ["isolated_settings"]  # imported from here by older tests
+from tests.support.settings import isolated_settings
+from tests.support.workers import WorkerProcess
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -6,7 +6,7 @@ other article goes through the built-in extractor unchanged.
 
 from __future__ import annotations
 
-from pipeline.steps.extract import extract_events
+from pipeline.steps.extraction.extract import extract_events
 from schemas.records import Article, ExtractedEvent
 
 MARKER = "POISON-PILL"

@@ -6,10 +6,10 @@ from collections import Counter
 from pathlib import Path
 
 from pipeline import topics as T
-from pipeline.demo import latest_events, publish_files, read_lines, wait_for_outcomes
-from pipeline.kafka_io import ensure_topics
-from pipeline.processes import WorkerProcess
-from tests.conftest import isolated_settings
+from pipeline.adapters.client import latest_events, publish_files, read_lines, wait_for_outcomes
+from pipeline.adapters.kafka_io import ensure_topics
+from tests.support.settings import isolated_settings
+from tests.support.workers import WorkerProcess
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 

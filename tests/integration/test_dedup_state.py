@@ -9,16 +9,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from pipeline import topics as T
-from pipeline.demo import wait_for_outcomes
-from pipeline.evaluation.variants import (
+from pipeline.adapters.client import wait_for_outcomes
+from pipeline.adapters.kafka_io import ensure_topics, publish
+from tests.support.settings import isolated_settings
+from tests.support.variants import (
     make_variant,
     seeded,
     synthetic_article,
     synthetic_vocabulary,
 )
-from pipeline.kafka_io import ensure_topics, publish
-from pipeline.processes import WorkerProcess
-from tests.integration.conftest import isolated_settings
+from tests.support.workers import WorkerProcess
 
 DAY0 = datetime(2025, 3, 1, tzinfo=UTC)
 

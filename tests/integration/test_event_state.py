@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from pipeline import topics as T
-from pipeline.demo import latest_events, wait_for_outcomes
-from pipeline.kafka_io import ensure_topics, publish, read_topic
-from pipeline.processes import WorkerProcess
+from pipeline.adapters.client import latest_events, wait_for_outcomes
+from pipeline.adapters.kafka_io import ensure_topics, publish, read_topic
 from schemas.records import EnrichedEvent
-from tests.integration.conftest import isolated_settings
+from tests.support.settings import isolated_settings
+from tests.support.workers import WorkerProcess
 
 SHARED = "Egypt on Tuesday rejected the proposal by the United States to relocate Gaza residents."
 

@@ -12,11 +12,17 @@ from pathlib import Path
 import pytest
 
 from pipeline import topics as T
-from pipeline.demo import latest_events, message_key, publish_files, read_lines, wait_for_outcomes
+from pipeline.adapters.client import (
+    latest_events,
+    message_key,
+    publish_files,
+    read_lines,
+    wait_for_outcomes,
+)
+from pipeline.adapters.kafka_io import publish, read_topic
 from pipeline.evaluation.events import load_gold, score
-from pipeline.kafka_io import publish, read_topic
-from pipeline.processes import metric_sample
 from schemas.records import DeadLetter, EnrichedEvent, ExtractedEvent
+from tests.support.workers import metric_sample
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 SHARED_SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"

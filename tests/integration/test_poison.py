@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 
 from pipeline import topics as T
-from pipeline.demo import wait_for_outcomes
-from pipeline.kafka_io import ensure_topics, publish, read_topic
-from pipeline.processes import WorkerProcess
+from pipeline.adapters.client import wait_for_outcomes
+from pipeline.adapters.kafka_io import ensure_topics, publish, read_topic
 from pipeline.settings import WirestreamSettings
 from schemas.records import DeadLetter
-from tests.conftest import isolated_settings
 from tests.integration.poison_extractor import MARKER
+from tests.support.settings import isolated_settings
+from tests.support.workers import WorkerProcess
 
 ATTEMPTS = 3
 

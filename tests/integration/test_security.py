@@ -10,11 +10,11 @@ import pytest
 from kafka.errors import KafkaError
 
 from pipeline import topics as T
+from pipeline.adapters.client import wait_for_outcomes
+from pipeline.adapters.kafka_io import ensure_topics, publish, read_topic
 from pipeline.broker import start_broker, stop_broker
-from pipeline.demo import wait_for_outcomes
-from pipeline.kafka_io import ensure_topics, publish, read_topic
-from pipeline.processes import WorkerProcess
-from tests.integration.conftest import isolated_settings
+from tests.support.settings import isolated_settings
+from tests.support.workers import WorkerProcess
 
 USERS = {"wirestream": "scram-and-plain-secret-42"}
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "articles.jsonl"

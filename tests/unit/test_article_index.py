@@ -5,14 +5,14 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from pipeline.evaluation.variants import (
+from pipeline.steps.article_dedup.article_index import ArticleIndex
+from schemas.records import Article
+from tests.support.variants import (
     make_variant,
     seeded,
     synthetic_article,
     synthetic_vocabulary,
 )
-from pipeline.steps.article_index import ArticleIndex
-from schemas.records import Article
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "dedup-dev.jsonl"
 T0 = datetime(2025, 2, 4, tzinfo=UTC)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import broker
+from pipeline.broker import lifecycle, process
 
 
 def _props(text: str) -> dict[str, str]:
@@ -54,7 +56,7 @@ def test_find_free_ports_are_distinct_and_bindable() -> None:
 
 def test_cluster_id_is_kafka_shaped() -> None:
     for _ in range(200):
-        cid = broker._new_cluster_id()
+        cid = broker.new_cluster_id()
         assert len(cid) == 22
         assert not cid.startswith("-")
 
@@ -112,8 +114,10 @@ def test_start_broker_with_env_starts_nothing(
 ) -> None:
     monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092")
     waited: list[str] = []
-    monkeypatch.setattr(broker, "wait_until_ready", lambda servers, timeout: waited.append(servers))
-    monkeypatch.setattr(broker, "_start_new", None)  # any start attempt would blow up
+    monkeypatch.setattr(
+        lifecycle, "wait_until_ready", lambda servers, timeout: waited.append(servers)
+    )
+    monkeypatch.setattr(lifecycle, "_start_new", None)  # any start attempt would blow up
     run_dir = tmp_path / "run"
     info = broker.start_broker(run_dir, timeout=1)
     assert info.external and info.pid is None and info.bootstrap_servers == "kafka:9092"
@@ -123,7 +127,7 @@ def test_start_broker_with_env_starts_nothing(
 
 def test_missing_java_names_the_package(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("KAFKA_BOOTSTRAP_SERVERS", raising=False)
-    monkeypatch.setattr(broker.shutil, "which", lambda name: None)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
     with pytest.raises(broker.BrokerError, match="openjdk-17-jre-headless"):
         broker.start_broker(tmp_path)
 
@@ -131,7 +135,7 @@ def test_missing_java_names_the_package(monkeypatch: pytest.MonkeyPatch, tmp_pat
 def test_missing_maven_is_only_needed_without_cache(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(broker.shutil, "which", lambda name: None)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
     with pytest.raises(broker.BrokerError, match="apt-get install maven"):
         broker.fetch_jars(tmp_path / "libs")
 
@@ -145,13 +149,13 @@ def test_fetch_jars_is_a_no_op_when_marker_matches(
     libs = tmp_path / "libs"
     libs.mkdir()
     (libs / ".complete").write_text(hashlib.sha256(pom.read_bytes()).hexdigest())
-    monkeypatch.setattr(broker.shutil, "which", lambda name: None)  # mvn would be needed
+    monkeypatch.setattr(shutil, "which", lambda name: None)  # mvn would be needed
     assert broker.fetch_jars(libs) == libs
 
 
 def test_old_java_is_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(broker.shutil, "which", lambda name: "/usr/bin/java")
+    monkeypatch.setattr(shutil, "which", lambda name: "/usr/bin/java")
     old = subprocess.CompletedProcess([], 0, stdout="", stderr='openjdk version "11.0.2" 2019')
-    monkeypatch.setattr(broker.subprocess, "run", lambda *a, **k: old)
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: old)
     with pytest.raises(broker.BrokerError, match="Java 17\\+ is required, found Java 11"):
-        broker._java()
+        process.find_java()

@@ -1,13 +1,18 @@
-"""CAMEO reference table: coverage, fallbacks, quad classes, PLOVER mapping."""
+"""CAMEO reference table: coverage, fallbacks, quad classes, PLOVER mapping, named codes."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from pipeline.steps.cameo import PLOVER_BY_ROOT, describe, known_codes, quad_class
-from pipeline.steps.countries import countries, country_name
+from pipeline.reference import cameo
+from pipeline.reference.cameo import PLOVER_BY_ROOT, describe, known_codes, quad_class
+from pipeline.reference.countries import countries, country_name
 
 ROOTS = [f"{n:02d}" for n in range(1, 21)]
+# Words a code's name may leave out of its label.
+_SMALL_WORDS = frozenset({"a", "in", "to", "or"})
 
 
 @pytest.mark.parametrize("root", ROOTS)
@@ -86,3 +91,33 @@ def test_countries_carry_demonyms() -> None:
     assert "Israeli" in table["ISR"].demonyms
     assert "Qatari" in table["QAT"].demonyms
     assert len(table) >= 193
+
+
+# -- named codes --------------------------------------------------------------------------------
+
+def named_codes() -> dict[str, str]:
+    """Every code constant of `cameo` (upper-case name, digit-string value)."""
+    return {name: value for name, value in vars(cameo).items()
+            if name.isupper() and isinstance(value, str) and value.isdigit()}
+
+
+def label_words(label: str) -> list[str]:
+    return re.findall(r"[a-z]+", label.lower().replace(", not specified below", " unspecified"))
+
+
+@pytest.mark.parametrize(("name", "code"), sorted(named_codes().items()))
+def test_code_name_is_taken_from_its_table_label(name: str, code: str) -> None:
+    assert code in known_codes(), (name, code)
+    label = describe(code).label
+    words, pool = name.lower().split("_"), iter(label_words(label))
+    # The name's words occur in the label in the same order ...
+    assert all(word in pool for word in words), (name, code, label)
+    # ... and cover at least half of its content words, so that a name says what the code is.
+    content = [w for w in label_words(label) if w not in _SMALL_WORDS]
+    assert 2 * len([w for w in words if w in content]) >= len(content), (name, code, label)
+
+
+def test_every_root_is_named_once() -> None:
+    codes = list(named_codes().values())
+    assert len(codes) == len(set(codes))
+    assert sorted(c for c in codes if len(c) == 2) == ROOTS

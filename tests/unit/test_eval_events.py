@@ -20,7 +20,7 @@ from pipeline.evaluation.events import (
     run,
     score,
 )
-from pipeline.steps.extract import extract_events
+from pipeline.steps.extraction.extract import extract_events
 from schemas.records import Actor, Article, Evidence, ExtractedEvent, Location
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,6 +1,7 @@
 from datetime import UTC, date, datetime, timedelta
 
-from pipeline.steps.event_dedup import canonical_event_id, make_candidates, merge_mention
+from pipeline.steps.events.aggregate import merge_mention
+from pipeline.steps.events.identity import canonical_event_id, make_candidates
 from schemas.records import Actor, Article, Evidence, ExtractedEvent, Location
 
 T0 = datetime(2025, 2, 4, 10, tzinfo=UTC)

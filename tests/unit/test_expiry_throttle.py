@@ -1,5 +1,5 @@
-from pipeline.steps.expiry import ExpiryIndex, bounded_event_time
-from pipeline.steps.throttle import UpdateThrottle
+from pipeline.steps.state.expiry import ExpiryIndex, bounded_event_time
+from pipeline.steps.state.throttle import UpdateThrottle
 
 HOUR = 3600.0
 

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import ast
 import json
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from pipeline.steps.extract import extract_events
-from pipeline.steps.sentences import split_sentences
+from pipeline.steps.extraction.extract import extract_events
+from pipeline.steps.extraction.text import ArticleText, split_sentences
 from schemas.records import Article, ExtractedEvent
 
 SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_f3c80d1844a3614a.txt"
-STEPS = Path(__file__).resolve().parents[2] / "pipeline" / "steps"
+PIPELINE = Path(__file__).resolve().parents[2] / "pipeline"
 PUBLISHED = "2025-02-04"  # a Tuesday
 
 
@@ -261,35 +260,38 @@ def test_sentence_offsets() -> None:
                                             "New line here!"]
 
 
-# -- purity -------------------------------------------------------------------------------------
+def test_article_text_derives_each_form_from_the_body() -> None:
+    from pipeline.reference.lexicon import boundary_text, normalise
 
-EXTRACTION_MODULES = ["actor_lexicon.py", "actors.py", "cameo.py", "coreference.py",
-                      "countries.py", "embedding.py", "event_context.py", "event_details.py",
-                      "event_rules.py", "extract.py", "gazetteer.py", "lexicon.py",
-                      "place_memory.py", "scan.py", "sentences.py", "temporal.py", "verbs.py"]
-
-
-@pytest.mark.parametrize("module", EXTRACTION_MODULES)
-def test_extraction_modules_stay_small(module: str) -> None:
-    lines = (STEPS / module).read_text(encoding="utf-8").count("\n")
-    assert lines <= 250, (module, lines)
+    body = "Mr. Blair met U.S. officials.  He left.\n\nNew line here!"
+    text = ArticleText.of(body)
+    assert text.body == body
+    assert text.lowered == normalise(body)
+    assert text.bounded == boundary_text(text.lowered)
+    assert text.sentences == tuple(split_sentences(body))
+    assert text.starts == tuple(start for start, _ in text.sentences)
 
 
-@pytest.mark.parametrize("module", EXTRACTION_MODULES)
-def test_no_infrastructure_imports(module: str) -> None:
-    tree = ast.parse((STEPS / module).read_text(encoding="utf-8"))
-    names: list[str] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names += [a.name for a in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            names.append(node.module)
-    banned = ("faust", "kafka", "aiokafka", "prometheus_client", "confluent_kafka")
-    assert not [n for n in names if n.split(".")[0] in banned]
+@pytest.mark.parametrize("body", [
+    "Mr. Blair met U.S. officials.  He left.\n\nNew line here!",
+    "\u201cWe will strike,\u201d he said.\u00a0Moscow\u2019s army \u2014 the caf\u00e9 \u2026 "
+    "Jukov (\u0416\u0443\u043a\u043e\u0432) left. 3 died!\n(Reuters) Talks ended.",
+    "Ministers pledged \u00a3150m. \u201cThe deal\u201d is done! Was it? Yes.",
+])
+def test_sentence_boundary_text_is_cut_from_the_article(body: str) -> None:
+    from pipeline.reference.lexicon import boundary_text
 
+    text = ArticleText.of(body)
+    assert len(text.sentences) > 1
+    for start, end in text.sentences:
+        assert text.sentence_bounded(start, end) == boundary_text(text.lowered[start:end])
+
+
+# -- reference data ---------------------------------------------------------------------------
 
 def test_data_files_are_valid_json() -> None:
-    data = STEPS.parent / "data"
+    data = PIPELINE / "reference" / "data"
+    assert list(data.glob("*.json"))
     for path in data.glob("*.json"):
         json.loads(path.read_text(encoding="utf-8"))
 
@@ -304,7 +306,7 @@ def test_data_files_are_valid_json() -> None:
 def test_boundary_text_matches_the_regex_definition(text: str) -> None:
     import re
 
-    from pipeline.steps.lexicon import boundary_text, normalise
+    from pipeline.reference.lexicon import boundary_text, normalise
 
     lowered = normalise(text)
     assert len(lowered) == len(text)
@@ -312,17 +314,15 @@ def test_boundary_text_matches_the_regex_definition(text: str) -> None:
 
 
 def test_one_scan_equals_two_dictionary_scans() -> None:
-    from pipeline.steps.actors import find_phrases
-    from pipeline.steps.lexicon import boundary_text, normalise
-    from pipeline.steps.scan import scan
-    from pipeline.steps.verbs import find_verbs
+    from pipeline.steps.extraction.actors import find_phrases
+    from pipeline.steps.extraction.scan import scan
+    from pipeline.steps.extraction.verbs import find_verbs
 
     body = ("Israeli Prime Minister Benjamin Netanyahu met US envoy Steve Witkoff in Washington "
             "on Tuesday. Hamas urged Egypt to protest; police arrested 12 protesters in Cairo.")
-    lowered = normalise(body)
-    bounded = boundary_text(lowered)
-    actor_hits, verb_hits, triggers = scan(bounded)
-    assert [(p.start, p.end, p.code) for p in find_phrases(body, lowered, bounded, actor_hits)] \
-        == [(p.start, p.end, p.code) for p in find_phrases(body, lowered, bounded)]
-    assert find_verbs(body, lowered, bounded, verb_hits) == find_verbs(body, lowered, bounded)
+    text = ArticleText.of(body)
+    actor_hits, verb_hits, triggers = scan(text)
+    assert [(p.start, p.end, p.code) for p in find_phrases(text, actor_hits)] \
+        == [(p.start, p.end, p.code) for p in find_phrases(text)]
+    assert find_verbs(text, verb_hits) == find_verbs(text)
     assert [body[t:t + 5] for t in triggers] == ["urged"]

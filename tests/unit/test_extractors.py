@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.extractors import DEFAULT, load_extractor
-from pipeline.steps.extract import extract_events
+from pipeline.stages.extractors import DEFAULT, load_extractor
+from pipeline.steps.extraction.extract import extract_events
 
 
 def test_default_is_the_built_in_extractor() -> None:
     assert load_extractor(DEFAULT) is extract_events
 
 
-@pytest.mark.parametrize("spec", ["pipeline.steps.extract", "pipeline.steps.extract:",
-                                  ":extract_events", "pipeline.steps.extract:STAGE_NOPE",
+@pytest.mark.parametrize("spec", ["pipeline.steps.extraction.extract",
+                                  "pipeline.steps.extraction.extract:", ":extract_events",
+                                  "pipeline.steps.extraction.extract:STAGE_NOPE",
                                   "pipeline.steps.validate:STAGE"])
 def test_bad_specs_are_refused(spec: str) -> None:
     with pytest.raises(ValueError, match="extractor"):

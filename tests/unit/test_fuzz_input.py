@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.errors import InputError
-from pipeline.steps.extract import extract_events
+from pipeline.steps.extraction.extract import extract_events
 from pipeline.steps.validate import decode_article
 
 MAX_BYTES = 20_000

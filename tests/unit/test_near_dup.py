@@ -3,14 +3,14 @@
 
 import pytest
 
-from pipeline.evaluation.variants import (
+from pipeline.steps.article_dedup import near_dup
+from tests.support.variants import (
     KINDS,
     make_variant,
     seeded,
     synthetic_article,
     synthetic_vocabulary,
 )
-from pipeline.steps import near_dup
 
 PARAMS = near_dup.LshParams()
 RULE = near_dup.MatchRule()

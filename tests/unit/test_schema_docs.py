@@ -1,7 +1,7 @@
 from pathlib import Path
 
 from pipeline import topics as T
-from pipeline.schema_docs import CHANNELS, render_documents
+from pipeline.cli.schema_docs import CHANNELS, render_documents
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
 

@@ -3,8 +3,8 @@ import ssl
 import pytest
 from pydantic import ValidationError
 
-from pipeline.processes import settings_env
-from pipeline.security import faust_credentials, kafka_python_config
+from pipeline.adapters.security import faust_credentials, kafka_python_config
+from pipeline.cli.launcher import settings_env
 from pipeline.settings import WirestreamSettings
 
 SECRET = "s3cr3t-pw"

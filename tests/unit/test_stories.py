@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from pipeline.steps import stories
+from pipeline.steps.article_dedup import stories
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "dedup-dev.jsonl"
 

@@ -2,7 +2,14 @@ import json
 
 import pytest
 
-from pipeline.errors import Action, InputError, call_with_retries, policy
+from pipeline.errors import (
+    Action,
+    EmptyBodyError,
+    InputError,
+    as_input_error,
+    call_with_retries,
+    policy,
+)
 from pipeline.steps.validate import decode_article
 
 GOOD = {"id": "a1", "source": "wire", "title": "T", "body": "Body text.",
@@ -58,8 +65,17 @@ def test_size_limit_is_enforced_before_parsing():
     assert info.value.error_type == "oversize"
 
 
-def test_unexpected_errors_crash_by_policy():
-    assert policy(RuntimeError("bug")) is Action.CRASH
+def test_unexpected_errors_are_retried_then_dead_lettered_as_step_failed():
+    assert policy(RuntimeError("bug")) is Action.RETRY
+    err = as_input_error(RuntimeError("bug"), "extract_events", 3)
+    assert (err.error_type, err.stage) == ("step_failed", "extract_events")
+    assert policy(err) is Action.DEAD_LETTER
+    assert "failed 3 times: RuntimeError: bug" in err.message
+
+
+def test_input_errors_keep_their_own_reason():
+    bad = EmptyBodyError("empty", stage="validate")
+    assert as_input_error(bad, "validate", 3) is bad
 
 
 class Flaky:

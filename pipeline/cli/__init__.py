@@ -1,0 +1,1 @@
+"""The `wirestream` command line (`main`), the demo it runs, and its helpers."""

@@ -1,0 +1,70 @@
+"""The article-dedup stage (agent `dedup_articles`, source `articles.valid`): decides whether
+each article is new or a copy, assigns its story, and turns its events into candidates keyed
+by canonical event id, plus the article's outcome.
+
+State is the `article-index` store (a Faust table in the worker, a dict in tests); the
+in-memory indices derived from it are rebuilt by `rebuild()` after the table is recovered.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, MutableMapping
+from dataclasses import dataclass
+
+from pipeline import topics
+from pipeline.stages.outputs import Clock, Output, outcome
+from pipeline.steps.article_dedup.article_index import ArticleIndex, Decision, StoredEntry
+from pipeline.steps.article_dedup.near_dup import MatchRule
+from pipeline.steps.events.identity import make_candidates
+from pipeline.steps.state.expiry import bounded_event_time
+from schemas.records import ArticleOutcome, ValidArticle
+
+NAME = "dedup_articles"
+
+
+@dataclass(frozen=True)
+class ArticleResult:
+    decision: Decision
+    outputs: list[Output]  # the event candidates, then the outcome
+    expired: int  # index entries that fell out of the window
+    seconds: float  # time spent deciding
+
+
+class ArticleStage:
+    def __init__(self, store: MutableMapping[str, StoredEntry], *, window_seconds: float,
+                 rule: MatchRule, story_threshold: float, max_future_skew_seconds: float,
+                 now: Clock, timer: Callable[[], float] = time.perf_counter) -> None:
+        self.index = ArticleIndex(store, window_seconds=window_seconds, rule=rule,
+                                  story_threshold=story_threshold)
+        self.skew = max_future_skew_seconds
+        self.now = now
+        self.timer = timer
+
+    def rebuild(self) -> None:
+        """Derive the in-memory indices again from the (recovered) store."""
+        self.index.rebuild()
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def process(self, record: ValidArticle) -> ArticleResult:
+        article = record.article
+        start = self.timer()
+        decision = self.index.decide(article, record.sketch)
+        expired = self.index.expire(bounded_event_time(
+            self.index.watermark, record.ingest_ts, self.skew))
+        seconds = self.timer() - start
+        # A copy's events count as mentions of its original's events: same reference day.
+        candidates = make_candidates(
+            article, record.events, input_ref=record.input_ref, ingest_ts=record.ingest_ts,
+            story_id=decision.story_id, reference_day=decision.reference_published_at.date())
+        outputs = [Output(topics.EVENTS_CANDIDATES, c.event_id, c) for c in candidates]
+        outputs.append(outcome(ArticleOutcome(
+            input_ref=record.input_ref,
+            status="duplicate" if decision.is_duplicate else "processed",
+            article_id=article.id, event_ids=sorted({c.event_id for c in candidates}),
+            duplicate_of=decision.duplicate_of, similarity=decision.similarity,
+            story_id=decision.story_id, published_at=article.published_at,
+            decided_at=self.now()), record.ingest_ts))
+        return ArticleResult(decision, outputs, expired, seconds)

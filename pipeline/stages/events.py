@@ -1,0 +1,115 @@
+"""The event stage (agent `dedup_events`, source `events.candidates`): folds each mention into
+its canonical event's state, emits the mention, and emits the enriched event when it is new
+or its throttle allows an update.
+
+It owns everything about event state in one place (the shape of bytewax's `StatefulLogic`):
+the merge, the throttle of re-emitted updates, event-time expiry, and the rebuild of the
+derived indices after the `event-state` table is recovered. The store is a Faust table in the
+worker (a write or delete made while processing a record goes to that record's changelog
+partition) and a dict in tests.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, MutableMapping
+from dataclasses import dataclass
+from typing import Any
+
+from pipeline import topics
+from pipeline.stages.outputs import Output
+from pipeline.steps.events.aggregate import EventAggregate, merge_mention
+from pipeline.steps.events.enrich import enrich_event
+from pipeline.steps.state.expiry import ExpiryIndex, bounded_event_time
+from pipeline.steps.state.throttle import UpdateThrottle
+from schemas.records import EnrichedEvent, EventCandidate, EventMention
+
+NAME = "dedup_events"
+ENRICH = "enrich"  # the metric label of the enrichment step inside this stage
+
+StoredAggregate = dict[str, Any]  # `EventAggregate.model_dump(mode="json")`
+
+
+@dataclass(frozen=True)
+class EventResult:
+    counted: bool  # False: this exact mention was counted before (a redelivery)
+    repeated: bool  # the event was known: this mention is a duplicate of it
+    outputs: list[Output]  # the mention, then the enriched event if it goes out now
+    expired: int  # events of this partition forgotten after their window
+
+
+class EventStage:
+    def __init__(self, store: MutableMapping[str, StoredAggregate], *, window_seconds: float,
+                 update_interval_seconds: float, max_article_refs: int,
+                 max_future_skew_seconds: float,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.store = store
+        self.expiry = ExpiryIndex(window_seconds)
+        # (event-state partition, record): a flush goes into that partition's transaction.
+        self.throttle: UpdateThrottle[tuple[int, EnrichedEvent]] = UpdateThrottle(
+            update_interval_seconds, clock)
+        self.max_article_refs = max_article_refs
+        self.skew = max_future_skew_seconds
+
+    def __len__(self) -> int:
+        return len(self.expiry)
+
+    def process(self, candidate: EventCandidate, partition: int) -> EventResult:
+        key = candidate.event_id
+        stored = self.store.get(key)
+        previous = EventAggregate.model_validate(stored) if stored else None
+        aggregate, counted = merge_mention(previous, candidate,
+                                           max_article_refs=self.max_article_refs)
+        if not counted:
+            return EventResult(counted=False, repeated=True, outputs=[], expired=0)
+        aggregate.partition = partition
+        record = enrich_event(key, aggregate)
+        emit_now = self.throttle.offer(key, (partition, record), first=previous is None)
+        if emit_now is not None:  # stored with the state: what a restart must not repeat
+            aggregate.emitted_revision = aggregate.revision
+        self.store[key] = aggregate.model_dump(mode="json")
+        self.expiry.touch(key, partition, bounded_event_time(
+            candidate.published_at.timestamp(), candidate.ingest_ts, self.skew))
+        expired = self._expire(partition)
+        mention = mention_of(candidate)
+        outputs = [Output(topics.EVENTS_MENTIONS, mention.mention_id, mention)]
+        if emit_now is not None:
+            outputs.append(Output(topics.EVENTS_ENRICHED, key, record, candidate.ingest_ts))
+        return EventResult(counted=True, repeated=previous is not None, outputs=outputs,
+                           expired=expired)
+
+    def _expire(self, partition: int) -> int:
+        removed = 0
+        for key in self.expiry.expired(partition):
+            # Deleting while processing this partition sends the tombstone to the
+            # changelog partition the key lives in.
+            if key in self.store:
+                del self.store[key]
+                removed += 1
+        return removed
+
+    def rebuild(self) -> None:
+        """Derive the expiry index from the recovered store; re-queue unsent updates."""
+        for key, stored in self.store.items():
+            aggregate = EventAggregate.model_validate(stored)
+            self.expiry.touch(key, aggregate.partition or 0, aggregate.last_seen.timestamp())
+            # An update the throttle held back died with its worker: emit it again.
+            if aggregate.emitted_revision is not None and \
+                    aggregate.emitted_revision < aggregate.revision:
+                self.throttle.hold(key, (aggregate.partition or 0, enrich_event(key, aggregate)))
+
+    def due(self, owned: Callable[[int], bool]) -> list[tuple[int, Output]]:
+        """Held-back updates whose interval passed, for partitions this worker owns."""
+        return [(partition, Output(topics.EVENTS_ENRICHED, record.event_id, record))
+                for partition, record in self.throttle.due() if owned(partition)]
+
+
+def mention_of(candidate: EventCandidate) -> EventMention:
+    """The `events.mentions` record of one candidate: one sighting of an event."""
+    return EventMention(
+        mention_id=candidate.mention_id, event_id=candidate.event_id,
+        article_id=candidate.article.id, source=candidate.article.source,
+        url=candidate.article.url, published_at=candidate.published_at,
+        code=candidate.event.code, status=candidate.event.status,
+        evidence=candidate.event.evidence, confidence=candidate.event.confidence,
+    )

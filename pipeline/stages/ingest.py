@@ -1,0 +1,85 @@
+"""The ingest stage (agent `validate`, source `articles.raw`): raw bytes in, a `ValidArticle`
+with its extracted events and dedup sketch out, or a dead letter.
+
+Validation and extraction, the costly steps, run here in parallel over the raw partitions.
+A bad input is data: it becomes a dead letter and a `rejected` outcome, never an exception;
+a step that raises is retried as `pipeline.errors.policy` says, then dead-lettered.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from pipeline import topics
+from pipeline.errors import InputError, as_input_error, call_with_retries
+from pipeline.stages.extractors import Extractor
+from pipeline.stages.outputs import Clock, Output, rejection
+from pipeline.steps import validate
+from pipeline.steps.article_dedup.article_index import sketch
+from schemas.records import ExtractedEvent, ValidArticle
+
+VALIDATE = validate.STAGE  # the agent's name
+EXTRACT = "extract_events"
+
+
+@dataclass
+class IngestResult:
+    outputs: list[Output]
+    seconds: dict[str, float] = field(default_factory=dict)  # step name -> time spent
+    finished: list[str] = field(default_factory=list)  # steps that succeeded, in order
+    events: list[ExtractedEvent] = field(default_factory=list)
+    retries: int = 0  # re-runs of the extractor after an unexpected error
+
+
+class IngestStage:
+    def __init__(self, extract: Extractor, *, max_article_bytes: int, attempts: int,
+                 now: Clock, timer: Callable[[], float] = time.perf_counter) -> None:
+        self.extract = extract
+        self.max_article_bytes = max_article_bytes
+        self.attempts = attempts
+        self.now = now
+        self.timer = timer
+
+    def process(self, value: bytes, ref: str, ingest_ts: float) -> IngestResult:
+        result = IngestResult(outputs=[])
+        try:
+            with _timed(result.seconds, VALIDATE, self.timer):
+                article = validate.decode_article(value, max_bytes=self.max_article_bytes)
+        except Exception as exc:  # noqa: BLE001 - bad input must never stop the partition
+            return self._reject(result, as_input_error(exc, VALIDATE, 1), value, ref, ingest_ts)
+        result.finished.append(VALIDATE)
+
+        def on_retry(_: Exception) -> None:
+            result.retries += 1
+
+        try:
+            with _timed(result.seconds, EXTRACT, self.timer):
+                found = call_with_retries(lambda: self.extract(article),
+                                          attempts=self.attempts, on_retry=on_retry)
+        except Exception as exc:  # noqa: BLE001 - a poison record must not stop the partition
+            error = as_input_error(exc, EXTRACT, self.attempts)
+            return self._reject(result, error, value, ref, ingest_ts)
+        result.finished.append(EXTRACT)
+        result.events = found
+        record = ValidArticle(input_ref=ref, ingest_ts=ingest_ts, article=article,
+                              sketch=sketch(article), events=found)
+        result.outputs.append(Output(topics.ARTICLES_VALID, article.id, record))
+        return result
+
+    def _reject(self, result: IngestResult, err: InputError, value: bytes, ref: str,
+                ingest_ts: float) -> IngestResult:
+        result.outputs.extend(rejection(err, value, ref, ingest_ts, self.now))
+        return result
+
+
+@contextmanager
+def _timed(seconds: dict[str, float], name: str, timer: Callable[[], float]) -> Iterator[None]:
+    """Records the time the block took as `seconds[name]`, also when it raises."""
+    start = timer()
+    try:
+        yield
+    finally:
+        seconds[name] = timer() - start

@@ -1,0 +1,74 @@
+"""Mention counting per canonical event (GDELT-style NumMentions/Articles/Sources).
+
+Pure: the caller keeps `EventAggregate` records in a store keyed by `event_id` (a Faust table
+in the worker) and passes them in and out.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from schemas.records import ArticleRef, EventCandidate, ExtractedEvent
+
+# Bound on remembered mention ids: enough to make redelivery of recent inputs idempotent
+# without letting one viral event's state grow without limit.
+_MAX_MENTION_IDS = 512
+_MAX_SOURCES = 512
+
+
+class EventAggregate(BaseModel):
+    """Per canonical event state: the first mention's event plus counters."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    event: ExtractedEvent
+    revision: int = 0  # bumped on every counted mention; 1 = first announcement
+    partition: int | None = None  # partition the state lives in, for expiry after recovery
+    emitted_revision: int | None = None  # last revision published; None: unknown (old state)
+    story_id: str | None = None
+    num_mentions: int = 0
+    first_seen: datetime
+    last_seen: datetime
+    articles: list[ArticleRef] = Field(default_factory=list)
+    num_articles: int = 0
+    recent_article_ids: list[str] = Field(default_factory=list)  # bounded, to count distinct
+    sources: list[str] = Field(default_factory=list)  # bounded distinct outlets
+    mention_ids: list[str] = Field(default_factory=list)  # bounded, for idempotence
+
+    @property
+    def num_sources(self) -> int:
+        return len(self.sources)
+
+
+def merge_mention(
+    aggregate: EventAggregate | None, candidate: EventCandidate, *, max_article_refs: int
+) -> tuple[EventAggregate, bool]:
+    """Fold one mention into the aggregate. Returns (aggregate, counted).
+
+    `counted` is False when this exact mention was already counted (a redelivered input):
+    counts stay as they are, so at-least-once delivery does not inflate them.
+    """
+    seen_at = candidate.published_at.astimezone(UTC)
+    if aggregate is None:
+        aggregate = EventAggregate(event=candidate.event, first_seen=seen_at, last_seen=seen_at,
+                                   story_id=candidate.story_id)
+    elif candidate.mention_id in aggregate.mention_ids:
+        return aggregate, False
+    agg = aggregate.model_copy(deep=True)
+    agg.revision += 1
+    agg.num_mentions += 1
+    agg.first_seen = min(agg.first_seen, seen_at)
+    agg.last_seen = max(agg.last_seen, seen_at)
+    agg.mention_ids = (agg.mention_ids + [candidate.mention_id])[-_MAX_MENTION_IDS:]
+    if candidate.article.id not in agg.recent_article_ids:
+        agg.num_articles += 1
+        agg.recent_article_ids = (agg.recent_article_ids + [candidate.article.id])[
+            -_MAX_MENTION_IDS:
+        ]
+        if len(agg.articles) < max_article_refs:
+            agg.articles.append(candidate.article)
+    if candidate.article.source not in agg.sources and len(agg.sources) < _MAX_SOURCES:
+        agg.sources.append(candidate.article.source)
+    return agg, True

@@ -1,0 +1,1 @@
+"""Helpers for keyed stream state: event-time expiry and throttled re-emission of updates."""
