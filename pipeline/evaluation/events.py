@@ -16,15 +16,27 @@ and status are scored on matched pairs only:
   figure is reported too;
 - date: both unstated, or the same day / the same range (`"2025-02-04..2025-02-09"`);
 - status: equal.
+
+Grounding. A gold event's `text` is a verbatim excerpt of the body (for an elided excerpt,
+"A ... B", its longest fragment). A prediction is grounded on a gold event when its evidence
+sentence overlaps that excerpt: it comes from the sentence that states the event, not from a
+same-key event elsewhere in the article. Grounded precision and recall repeat the maximum
+matching with that extra condition (grounded matches / predictions; grounded required
+matches / required gold); gold events whose excerpt is not found can only count ungrounded.
+
+The extractor runs as the worker runs it: `worker_extractor` feeds each article, encoded as
+a producer would publish it, through the ingest stage (validation, size limit, retries,
+the configured `WIRESTREAM_EXTRACTOR`).
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +44,9 @@ from rich.console import Console
 from rich.table import Table
 
 from pipeline.reference.countries import countries
+from pipeline.settings import WirestreamSettings
+from pipeline.stages.extractors import load_extractor
+from pipeline.stages.ingest import EXTRACT, IngestStage
 from schemas.records import Actor, Article, ExtractedEvent
 
 Extractor = Callable[[Article], list[ExtractedEvent]]
@@ -54,6 +69,9 @@ class EventScores:
     location_country_ok: int = 0
     date_ok: int = 0
     status_ok: int = 0
+    grounded_tp: int = 0  # matches whose prediction comes from the gold event's sentence
+    grounded_required: int = 0
+    gold_locatable: int = 0  # gold events whose excerpt was found in the body
     missed: list[str] = field(default_factory=list)
 
     @property
@@ -73,6 +91,14 @@ class EventScores:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
+    @property
+    def grounded_precision(self) -> float:
+        return self.grounded_tp / self.predicted if self.predicted else 0.0
+
+    @property
+    def grounded_recall(self) -> float:
+        return self.grounded_required / self.gold_required if self.gold_required else 0.0
+
     def accuracy(self, ok: int) -> float:
         return ok / self.tp if self.tp else 0.0
 
@@ -87,6 +113,9 @@ class EventScores:
             "location_country_accuracy": round(self.accuracy(self.location_country_ok), 4),
             "date_accuracy": round(self.accuracy(self.date_ok), 4),
             "status_accuracy": round(self.accuracy(self.status_ok), 4),
+            "grounded_precision": round(self.grounded_precision, 4),
+            "grounded_recall": round(self.grounded_recall, 4),
+            "gold_locatable": self.gold_locatable,
             "tp": self.tp, "fp": self.fp, "fn": self.fn, "matched": self.matched,
             "gold": self.gold, "gold_required": self.gold_required,
             "predicted": self.predicted, "articles": self.articles,
@@ -105,6 +134,7 @@ class GoldEvent:
     date: str | None
     status: str | None
     required: bool
+    span: tuple[int, int] | None = None  # where the gold `text` stands in the body, if found
 
 
 def code_key(code: str | None) -> Key:
@@ -136,7 +166,17 @@ def _keys(value: object) -> frozenset[Key]:
     return frozenset(code_key(v) for v in values)
 
 
-def parse_gold_event(raw: dict[str, Any], index: int) -> GoldEvent:
+def locate(text: str | None, body: str) -> tuple[int, int] | None:
+    """Body offsets of a gold excerpt: the text itself, or for an elided excerpt ("A ... B")
+    its longest fragment; None when it is not in the body."""
+    if not text:
+        return None
+    fragment = max((f.strip() for f in text.split("...")), key=len)
+    at = body.find(fragment) if fragment else -1
+    return (at, at + len(fragment)) if at >= 0 else None
+
+
+def parse_gold_event(raw: dict[str, Any], index: int, body: str = "") -> GoldEvent:
     return GoldEvent(
         id=str(raw.get("id", f"E{index + 1}")),
         sources=_keys(raw.get("source")),
@@ -146,19 +186,51 @@ def parse_gold_event(raw: dict[str, Any], index: int) -> GoldEvent:
         date=raw.get("date"),
         status=raw.get("status"),
         required=bool(raw.get("required", True)),
+        span=locate(raw.get("text"), body),
     )
 
 
-def load_gold(path: Path) -> list[tuple[Article, list[GoldEvent]]]:
-    """Read a gold JSONL file into (article, gold events) pairs."""
+def load_gold(path: Path, corpora: Path | None = None) -> list[tuple[Article, list[GoldEvent]]]:
+    """Read a gold JSONL file into (article, gold events) pairs.
+
+    An article is either given in full or referenced into a corpus (docs/annotation.md):
+    `{"corpus": NAME, "id": ID, "chars": N}` is the first N characters of that article's body
+    in `corpora/NAME` (default: `../shared/corpora` beside the project)."""
+    return [(article, events) for article, events, _ in load_gold_raw(path, corpora)]
+
+
+def load_gold_raw(path: Path, corpora: Path | None = None
+                  ) -> list[tuple[Article, list[GoldEvent], list[dict[str, Any]]]]:
+    """`load_gold` plus each record's raw gold events (for checks on the annotation)."""
     records = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
             raw = json.loads(line)
-            article = Article.model_validate(raw["article"])
-            records.append((article, [parse_gold_event(e, i)
-                                      for i, e in enumerate(raw.get("events", []))]))
+            article = _article(raw["article"], corpora or DEFAULT_CORPORA)
+            events = raw.get("events", [])
+            records.append((article, [parse_gold_event(e, i, article.body)
+                                      for i, e in enumerate(events)], events))
     return records
+
+
+DEFAULT_CORPORA = Path(__file__).resolve().parents[3] / "shared" / "corpora"
+
+
+def _article(ref: dict[str, Any], corpora: Path) -> Article:
+    if "corpus" not in ref:
+        return Article.model_validate(ref)
+    row = _corpus(corpora / ref["corpus"])[ref["id"]]
+    return Article.model_validate({
+        "id": row["id"], "source": row.get("source") or "unknown", "url": row.get("url"),
+        "title": row.get("title") or "", "body": row["body"][: ref["chars"]],
+        "language": row.get("language") or "en", "published_at": row["published_at"]})
+
+
+@functools.cache
+def _corpus(path: Path) -> dict[str, dict[str, Any]]:
+    rows = (json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip())
+    return {row["id"]: row for row in rows}
 
 
 def _pairs(pred: ExtractedEvent, gold: GoldEvent) -> bool:
@@ -200,15 +272,24 @@ def detail_checks(pred: ExtractedEvent, gold: GoldEvent) -> tuple[bool, bool, bo
             pred.status == gold.status)
 
 
-def match(preds: Sequence[ExtractedEvent], golds: Sequence[GoldEvent]) -> dict[int, int]:
+def grounded(pred: ExtractedEvent, gold: GoldEvent) -> bool:
+    """The prediction's evidence sentence holds the gold excerpt (they overlap)."""
+    if gold.span is None:
+        return False
+    return pred.evidence.start < gold.span[1] and gold.span[0] < pred.evidence.end
+
+
+def match(preds: Sequence[ExtractedEvent], golds: Sequence[GoldEvent], *,
+          require_grounding: bool = False) -> dict[int, int]:
     """Maximum 1:1 matching of predictions to gold events (Kuhn's augmenting paths).
 
     Candidates are tried best-first (more agreeing details, required before optional) so that
-    among equally large matchings the one with the better pairs tends to win. Returns
-    {pred index: gold index}."""
+    among equally large matchings the one with the better pairs tends to win. With
+    `require_grounding` a pair must also be `grounded`. Returns {pred index: gold index}."""
     options: list[list[int]] = []
     for pred in preds:
-        fits = [g for g, gold in enumerate(golds) if _pairs(pred, gold)]
+        fits = [g for g, gold in enumerate(golds) if _pairs(pred, gold)
+                and (not require_grounding or grounded(pred, gold))]
         fits.sort(key=lambda g: (-sum(detail_checks(pred, golds[g])), not golds[g].required))
         options.append(fits)
     owner: dict[int, int] = {}  # gold index -> pred index
@@ -247,6 +328,10 @@ def score(records: Iterable[tuple[Article, list[GoldEvent]]], extractor: Extract
             elif gold.required:
                 scores.fn += 1
                 scores.missed.append(f"{article.id}:{gold.id}")
+        grounded_pairs = match(preds, golds, require_grounding=True)
+        scores.grounded_tp += len(grounded_pairs)
+        scores.grounded_required += sum(golds[g].required for g in grounded_pairs.values())
+        scores.gold_locatable += sum(g.span is not None for g in golds)
         for p, g in pairs.items():
             location_ok, country_ok, date_ok, status_ok = detail_checks(preds[p], golds[g])
             scores.location_ok += location_ok
@@ -267,6 +352,10 @@ def render(scores: EventScores, title: str) -> Table:
         ("recall (required)", scores.recall,
          f"{scores.matched_required}/{scores.gold_required} gold"),
         ("F1", scores.f1, ""),
+        ("grounded precision", scores.grounded_precision,
+         f"{scores.grounded_tp}/{scores.predicted} predicted"),
+        ("grounded recall (required)", scores.grounded_recall,
+         f"{scores.grounded_required}/{scores.gold_required} gold"),
         ("location accuracy", scores.accuracy(scores.location_ok), f"{scores.tp} matched"),
         ("location country accuracy", scores.accuracy(scores.location_country_ok),
          f"{scores.tp} matched"),
@@ -278,11 +367,23 @@ def render(scores: EventScores, title: str) -> Table:
     return table
 
 
-def run(gold: Path, console: Console) -> dict:
-    """Score the production extractor on `gold`; print a table, then one JSON line last."""
-    from pipeline.steps.extraction.extract import extract_events
+def worker_extractor(settings: WirestreamSettings) -> Extractor:
+    """Events as the worker's ingest stage finds them: the configured extractor behind the
+    same validation, size limit and retries, fed the article as a producer would publish it."""
+    stage = IngestStage(load_extractor(settings.extractor),
+                        max_article_bytes=settings.max_article_bytes,
+                        attempts=settings.step_attempts, now=lambda: datetime.now(UTC))
 
-    scores = score(load_gold(gold), extract_events)
+    def extract(article: Article) -> list[ExtractedEvent]:
+        result = stage.process(article.model_dump_json().encode(), "eval:0:0", 0.0)
+        return result.events if EXTRACT in result.finished else []
+
+    return extract
+
+
+def run(gold: Path, console: Console) -> dict:
+    """Score the worker's extraction on `gold`; print a table, then one JSON line last."""
+    scores = score(load_gold(gold), worker_extractor(WirestreamSettings()))
     console.print(render(scores, f"event extraction vs {gold.name} ({scores.articles} articles)"))
     if scores.missed:
         console.print(f"missed required: {', '.join(scores.missed[:40])}"

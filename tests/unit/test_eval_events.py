@@ -15,11 +15,14 @@ from pipeline.evaluation.events import (
     actor_key,
     code_key,
     load_gold,
+    locate,
     match,
     parse_gold_event,
     run,
     score,
+    worker_extractor,
 )
+from pipeline.settings import WirestreamSettings
 from pipeline.steps.extraction.extract import extract_events
 from schemas.records import Actor, Article, Evidence, ExtractedEvent, Location
 
@@ -153,3 +156,40 @@ def test_gold_set_floor(path: Path, min_f1: float, min_articles: int) -> None:
     records = load_gold(path)
     assert len(records) >= min_articles
     assert score(records, extract_events).f1 >= min_f1
+
+
+# -- grounding -----------------------------------------------------------------------------------
+
+GROUNDING_BODY = "Israel struck Gaza on Monday. Later, Israel struck Gaza again, officials said."
+
+
+def test_an_elided_excerpt_is_located_by_its_longest_fragment():
+    assert locate("Israel struck Gaza on Monday", GROUNDING_BODY) == (0, 28)
+    assert locate("Later, ... struck Gaza again", GROUNDING_BODY) == (44, 61)
+    assert locate("not in the text", GROUNDING_BODY) is None
+    assert locate(None, GROUNDING_BODY) is None
+
+
+def test_a_match_from_another_sentence_counts_but_is_not_grounded():
+    second = parse_gold_event({"source": "ISR", "target": "PSE", "root": "19",
+                               "text": "Israel struck Gaza again"}, 0, GROUNDING_BODY)
+    article = Article(id="g", source="t", body=GROUNDING_BODY, published_at="2025-02-04")
+    first_sentence = pred("ISR", "PSE", "190").model_copy(
+        update={"evidence": Evidence(sentence="Israel struck Gaza on Monday.", start=0, end=29)})
+    scores = score([(article, [second])], lambda _: [first_sentence])
+    assert (scores.tp, scores.grounded_tp, scores.grounded_precision) == (1, 0, 0.0)
+    second_sentence = first_sentence.model_copy(
+        update={"evidence": Evidence(sentence="Later ...", start=30, end=len(GROUNDING_BODY))})
+    scores = score([(article, [second])], lambda _: [first_sentence, second_sentence])
+    assert (scores.tp, scores.grounded_tp, scores.grounded_recall) == (1, 1, 1.0)
+
+
+def test_the_eval_extracts_through_the_workers_ingest_stage():
+    settings = WirestreamSettings(KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:1", max_article_bytes=1024)
+    extract = worker_extractor(settings)
+    body = "Hamas militants attacked Israeli soldiers in Gaza on Monday."
+    short = Article(id="s", source="t", body=body, published_at="2025-02-04")
+    assert extract(short) == extract_events(short) != []
+    # Too large for the worker's input limit: the worker dead-letters it, so no events.
+    long = short.model_copy(update={"body": body + " x" * 600})
+    assert extract(long) == []
