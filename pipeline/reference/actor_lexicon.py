@@ -1,8 +1,10 @@
 """The actor dictionary compiled into one Aho-Corasick automaton (once per process).
 
 Entries come from `reference/data/actors.json` (organisations, persons, institutions, titles,
-group nouns, pronouns), `countries.json` (names and demonyms) and the GeoNames gazetteer
-(cities, with landmarks and regions from `places.json`). Where two sources share a surface
+group nouns, pronouns), `phoenix-persons.json` (some 20,000 names of office holders with
+date-ranged roles, built from the Phoenix dictionaries by `scripts/build_phoenix_persons.py`),
+`countries.json` (names and demonyms) and the GeoNames gazetteer (cities, with landmarks and
+regions from `places.json`). Where two sources share a surface
 form the earlier one wins: organisations before countries (so "Palestinian Authority" stays an
 institution), persons and countries before places (so "Jordan" is the country, not the town).
 """
@@ -37,6 +39,8 @@ class ActorEntry:
     capital: bool = False
     major: bool = False
     acronym: bool = False
+    # Date-ranged roles of a known person: (role or None, first day, last day), ISO dates.
+    roles: tuple[tuple[str | None, str | None, str | None], ...] = ()
 
 
 def _is_acronym(key: str) -> bool:
@@ -64,6 +68,10 @@ def actor_entries() -> list[tuple[str, ActorEntry]]:
             entries.append((key, ActorEntry(PERSON, country, role)))
         else:  # an international organisation's officer
             entries.append((key, ActorEntry(PERSON, None, None, org=country)))
+    curated = {key for key, _ in entries}
+    for key, entry in phoenix_persons().items():
+        if key not in curated:
+            entries.append((key, entry))
     for country in countries().values():
         for name in country.names:
             entries.append((name.lower(), ActorEntry(COUNTRY, country.code,
@@ -81,3 +89,43 @@ def actor_entries() -> list[tuple[str, ActorEntry]]:
         entries.append((key, ActorEntry(PLACE, best.country, place=best, candidates=candidates,
                                    capital=best.capital, major=best.major)))
     return entries
+
+
+# Phoenix role codes after the country: ELI (elite, out of office) names no role; a
+# government body in a sector (GOVMIL, GOVJUD, GOVLEG) is that sector's role.
+_SECTOR_ROLES = {"MIL": "MIL", "JUD": "JUD", "LEG": "LEG", "COP": "COP"}
+
+
+def phoenix_role(code: str) -> str | None:
+    """"ISRGOV" -> "GOV", "IRNGOVLEG" -> "LEG", "USAELI" -> None."""
+    role, sector = code[3:6], code[6:9]
+    if role == "GOV":
+        return _SECTOR_ROLES.get(sector, "GOV")
+    return None if role in ("", "ELI") else role
+
+
+def phoenix_persons() -> dict[str, ActorEntry]:
+    """Person entries from the Phoenix dictionary: a country and dated roles per name."""
+    known = countries()
+    found: dict[str, ActorEntry] = {}
+    for name, rules in load_data("phoenix-persons.json")["persons"].items():
+        codes = [code[:3] for code, _, _ in rules if code[:3] in known]
+        if not codes:
+            continue
+        country = max(set(codes), key=codes.count)  # people rarely change country
+        roles = tuple((phoenix_role(code), first, last) for code, first, last in rules
+                      if code[:3] == country)
+        found[name] = ActorEntry(PERSON, country, None, roles=roles)
+    return found
+
+
+def role_on(roles: tuple[tuple[str | None, str | None, str | None], ...], day: str
+            ) -> str | None:
+    """The role a person held on `day` (ISO): the dated restriction that covers it, the one
+    that began latest; else the undated default; else none (out of office)."""
+    covering = [(first or "", role) for role, first, last in roles
+                if (first or last) and (first or "") <= day <= (last or "9999")]
+    if covering:
+        return max(covering)[1]
+    defaults = [role for role, first, last in roles if not first and not last]
+    return defaults[0] if defaults else None

@@ -85,6 +85,7 @@ class Phrase:
     locative: bool = False
     how: str = "explicit"
     candidates: tuple[Place, ...] = ()
+    roles: tuple[tuple[str | None, str | None, str | None], ...] = ()  # a known person's
 
     @property
     def code(self) -> str | None:
@@ -127,7 +128,8 @@ def _new_phrase(body: str, lowered: str, start: int, end: int, entry: ActorEntry
     role = "GOV" if kind == PLACE and entry.capital else None
     phrase = Phrase(start, end, body[start:end], {kind}, entry.country, role or entry.role,
                     entry.org, entry.place, kind in (PERSON, TITLE),
-                    head if kind == TITLE else None, head, candidates=entry.candidates)
+                    head if kind == TITLE else None, head, candidates=entry.candidates,
+                    roles=entry.roles)
     if kind in (PRONOUN, GROUP):
         return phrase
     if entry.kind == PLACE and not entry.capital:
@@ -156,6 +158,8 @@ def _absorb(phrase: Phrase, lowered: str, start: int, end: int, entry: ActorEntr
         phrase.role = entry.role
     if entry.kind in (PERSON, TITLE):
         phrase.person = True
+    if entry.roles and not phrase.roles:
+        phrase.roles = entry.roles
     if entry.kind == TITLE:
         phrase.title = lowered[start:end]
     phrase.kinds.add(entry.kind)

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from pipeline.reference import cameo
+from pipeline.reference.actor_lexicon import role_on
 from pipeline.reference.countries import country_name
 from pipeline.steps.extraction import embedding
 from pipeline.steps.extraction import event_rules as rules
@@ -286,8 +287,13 @@ class EventContext:
                                          organisation=None, country_name=None)
         cached = self.actor_cache.get(id(phrase))
         if cached is None:
-            cached = Actor.model_construct(text=phrase.text, code=phrase.code or "",
-                                           country=phrase.country, role=phrase.role,
+            role, code = phrase.role, phrase.code or ""
+            if role is None and phrase.roles and not phrase.org and phrase.country:
+                # A known person: the office held on the article's day (Phoenix roles).
+                role = role_on(phrase.roles, self.published.isoformat())
+                code = phrase.country + (role or "")
+            cached = Actor.model_construct(text=phrase.text, code=code,
+                                           country=phrase.country, role=role,
                                            organisation=phrase.org, country_name=None)
             self.actor_cache[id(phrase)] = cached
         return cached

@@ -1,0 +1,69 @@
+"""Phoenix office holders: the build script reads the dictionary format, and the extractor
+codes a known person by the office held on the article's day."""
+
+from __future__ import annotations
+
+import importlib.util
+from datetime import date
+from pathlib import Path
+
+from pipeline.reference.actor_lexicon import phoenix_persons, phoenix_role, role_on
+from pipeline.steps.extraction.extract import extract_events
+from schemas.records import Article
+
+ROOT = Path(__file__).resolve().parents[2]
+_spec = importlib.util.spec_from_file_location("build_phoenix_persons",
+                                               ROOT / "scripts" / "build_phoenix_persons.py")
+assert _spec is not None and _spec.loader is not None
+build = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(build)
+
+SAMPLE = """# comment line
+AFGHANISTAN_  [AFG]
++AFGHAN_
+
+JAMES_BYRNES_  # CountryInfo.txt
+\t[USAELI 18970101-450703]
+\t[USAGOV 450703-470121]
+MOHAMMAD_ZAHIR_SHAH_  ; CountryInfo.txt
++ZAHIR_SHAH_
+\t[AFGGOV 331108-730717]
+\t[AFGELI]
+PRIME_MINISTER_ABDUL_ZAHIR_
+\t[AFGGOV >100201]
+"""
+
+
+def test_the_build_reads_names_synonyms_and_dated_restrictions():
+    persons = build.parse(SAMPLE, frozenset({"prime", "minister"}))
+    assert persons["james byrnes"] == [["USAELI", "1897-01-01", "1945-07-03"],
+                                       ["USAGOV", "1945-07-03", "1947-01-21"]]
+    assert persons["zahir shah"] == persons["mohammad zahir shah"] == [
+        ["AFGGOV", "1933-11-08", "1973-07-17"], ["AFGELI", None, None]]
+    assert "afghanistan" not in persons  # a country, not a person (one word, no dates)
+    assert "prime minister abdul zahir" not in persons  # the title is built from its parts
+
+
+def test_two_digit_years_and_broken_days_are_read_as_tabari_means_them():
+    assert build.day("050101") == "2005-01-01" and build.day("620101") == "1962-01-01"
+    assert build.day("19790000") == "1979-01-01"
+    assert build.restriction("\t[ISRGOV >090401]") == ["ISRGOV", "2009-04-01", None]
+    assert build.restriction("\t[ISRGOV <090401]") == ["ISRGOV", None, "2009-04-01"]
+
+
+def test_the_office_held_on_a_day_decides_the_role():
+    roles = ((None, "1967-01-01", "1996-06-18"), ("GOV", "1996-06-18", "1999-07-06"),
+             ("GOV", "2009-04-01", None), (None, None, None))
+    assert role_on(roles, "1997-03-01") == "GOV"
+    assert role_on(roles, "2003-03-01") is None  # between offices: the undated default
+    assert role_on(roles, "2016-03-01") == "GOV"
+    assert (phoenix_role("IRNGOVLEG"), phoenix_role("USAELI"), phoenix_role("TURGOV")) \
+        == ("LEG", None, "GOV")
+
+
+def test_a_person_only_phoenix_knows_is_coded_by_country_and_dated_office():
+    assert "hassan rouhani" in phoenix_persons()
+    body = "Hassan Rouhani met Recep Tayyip Erdogan in Ankara on Monday."
+    [event] = extract_events(Article(id="p", source="t", body=body,
+                                     published_at=date(2016, 5, 3).isoformat()))
+    assert (event.source.code, event.target.code, event.root) == ("IRNGOV", "TURGOV", "04")
