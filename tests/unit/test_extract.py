@@ -326,3 +326,53 @@ def test_one_scan_equals_two_dictionary_scans() -> None:
         == [(p.start, p.end, p.code) for p in find_phrases(text)]
     assert find_verbs(text, verb_hits) == find_verbs(text)
     assert [body[t:t + 5] for t in triggers] == ["urged"]
+
+
+# -- bounded work --------------------------------------------------------------------------------
+
+def test_a_run_on_sentence_is_cut_into_bounded_pieces_at_spaces():
+    from pipeline.steps.extraction.text import MAX_SENTENCE_CHARS, ArticleText
+
+    body = "Hamas attacked Israel and Egypt urged talks with them " * 600  # one 32 KB run-on
+    spans = ArticleText.of(body).sentences
+    assert len(spans) > 1 and max(end - start for start, end in spans) <= MAX_SENTENCE_CHARS
+    assert all(body[end] == " " for _, end in spans[:-1])  # cut between words
+    # Short sentences are untouched.
+    assert ArticleText.of("Hamas attacked Israel. Egypt urged talks.").sentences == (
+        (0, 22), (23, 41))
+
+
+def test_a_run_on_sentence_still_yields_the_events_of_its_parts():
+    def keys(body: str) -> set[tuple[str, str | None, str]]:
+        return {(e.source.code, e.target.code if e.target else None, e.root)
+                for e in events_of(body)}
+
+    once = keys("Hamas attacked Israel and Egypt urged talks with Israel.")
+    assert once and once <= keys(("Hamas attacked Israel and Egypt urged talks with Israel, "
+                                  * 400).strip())
+
+
+def test_a_sentence_repeated_thousands_of_times_is_coded_once(monkeypatch):
+    from pipeline.steps.extraction import event_context
+
+    calls = []
+    original = event_context.EventContext.events_for
+
+    def counting(self, *args):
+        calls.append(args[0])
+        return original(self, *args)
+
+    monkeypatch.setattr(event_context.EventContext, "events_for", counting)
+    events = events_of("Netanyahu met Trump in Washington on Tuesday. " * 3000)
+    assert len(calls) == 1
+    assert [(e.source.code, e.target.code, e.root) for e in events] == [
+        ("ISRGOV", "USAGOV", "04")]
+
+
+def test_events_are_read_from_the_first_part_of_a_huge_body_only():
+    from pipeline.steps.extraction.extract import MAX_BODY_CHARS
+
+    event = "Hamas attacked Israeli soldiers in Gaza on Monday. "
+    filler = "The weather was mild and markets were calm. " * (MAX_BODY_CHARS // 44 + 1)
+    assert events_of(event + filler)
+    assert events_of(filler + event) == []

@@ -21,10 +21,15 @@ from pipeline.steps.extraction.text import ArticleText
 from pipeline.steps.extraction.verbs import find_verbs
 from schemas.records import Article, ExtractedEvent
 
+# Bounded work per article: events are read from the first MAX_BODY_CHARS characters (a long
+# feature is about 60,000; a body larger than this is a dump, a table or an attack), so the
+# slowest article the edge accepts takes a fraction of a second (bench/bench_extract_worst.py).
+MAX_BODY_CHARS = 200_000
+
 
 def extract_events(article: Article) -> list[ExtractedEvent]:
     """Extract CAMEO-coded events from one article. Deterministic and side-effect free."""
-    text = ArticleText.of(article.body)
+    text = ArticleText.of(article.body[:MAX_BODY_CHARS])
     if not text.sentences:
         return []
     actor_hits, verb_hits, triggers = scan(text)  # one automaton pass for everything
@@ -35,6 +40,7 @@ def extract_events(article: Article) -> list[ExtractedEvent]:
     context = EventContext(text, article.published_at.date(), triggers)
     events: list[ExtractedEvent] = []
     seen: set[tuple[str, str | None, str, str]] = set()
+    repeated: set[str] = set()
     for index, (s0, s1) in enumerate(text.sentences):
         p0, p1 = bisect_left(phrase_starts, s0), bisect_left(phrase_starts, s1)
         if p0 == p1:
@@ -44,6 +50,10 @@ def extract_events(article: Article) -> list[ExtractedEvent]:
         sverbs = verbs[bisect_left(verb_starts, s0):bisect_left(verb_starts, s1)]
         if not sverbs:
             continue
+        sentence = text.body[s0:s1]
+        if sentence in repeated:
+            continue  # the same sentence again (scraped debris): the same events again
+        repeated.add(sentence)
         for event in context.events_for(s0, s1, sphrases, sverbs):
             key = (event.source.code, event.target.code if event.target else None, event.root,
                    event.status)

@@ -4,6 +4,9 @@ It holds the body, its normalised form, the word-boundary text the automata scan
 sentence spans. Normalising keeps every offset, so one body offset indexes all three strings
 (the boundary text is padded by one space at the front: body offset i is `bounded[i + 1]`).
 Sentence splitting lives here too: the spans are part of the text, not of any one component.
+A "sentence" longer than `MAX_SENTENCE_CHARS` (a list, a table, scraped debris: news sentences
+are far shorter) is cut into pieces at spaces, because the per-sentence rules compare every
+verb with every actor of the sentence and one 30,000-word run-on would take minutes.
 """
 
 from __future__ import annotations
@@ -30,6 +33,9 @@ _ABBREVIATIONS = frozenset({
 _ABBREVIATED = re.compile(r"(?:^|[^\w.])(?:" + "|".join(
     re.escape(a) for a in sorted(_ABBREVIATIONS, key=len, reverse=True)) + r"|[\w.])$",
     re.IGNORECASE)
+
+
+MAX_SENTENCE_CHARS = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +73,22 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         _append(text, spans, start, at + len(m.group(0).rstrip()))
         start = m.end()
     _append(text, spans, start, len(text))
+    if any(end - begin > MAX_SENTENCE_CHARS for begin, end in spans):
+        spans = [piece for span in spans for piece in _pieces(text, *span)]
     return spans
+
+
+def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """[start, end) in spans of at most MAX_SENTENCE_CHARS, cut at the last space before the
+    limit (or at the limit when a piece holds none)."""
+    out: list[tuple[int, int]] = []
+    while end - start > MAX_SENTENCE_CHARS:
+        cut = text.rfind(" ", start + 1, start + MAX_SENTENCE_CHARS)
+        cut = cut if cut > start else start + MAX_SENTENCE_CHARS
+        _append(text, out, start, cut)
+        start = cut
+    _append(text, out, start, end)
+    return out
 
 
 def _append(text: str, spans: list[tuple[int, int]], start: int, end: int) -> None:
