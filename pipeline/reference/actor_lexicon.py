@@ -1,8 +1,9 @@
 """The actor dictionary compiled into one Aho-Corasick automaton (once per process).
 
 Entries come from `reference/data/actors.json` (organisations, persons, institutions, titles,
-group nouns, pronouns), `phoenix-persons.json` (some 20,000 names of office holders with
-date-ranged roles, built from the Phoenix dictionaries by `scripts/build_phoenix_persons.py`),
+group nouns, pronouns), `office-holders.json` (office holders 1990-2026 with dated roles) and
+`phoenix-persons.json` (some 19,000 names with dated roles to 2014, built from the Phoenix
+dictionaries by `scripts/build_phoenix_persons.py`),
 `countries.json` (names and demonyms) and the GeoNames gazetteer (cities, with landmarks and
 regions from `places.json`). Where two sources share a surface
 form the earlier one wins: organisations before countries (so "Palestinian Authority" stays an
@@ -39,8 +40,8 @@ class ActorEntry:
     capital: bool = False
     major: bool = False
     acronym: bool = False
-    # Date-ranged roles of a known person: (role or None, first day, last day), ISO dates.
-    roles: tuple[tuple[str | None, str | None, str | None], ...] = ()
+    # Dated offices of a known person: (actor code, first day, last day), ISO dates.
+    roles: tuple[tuple[str, str | None, str | None], ...] = ()
 
 
 def _is_acronym(key: str) -> bool:
@@ -68,10 +69,14 @@ def actor_entries() -> list[tuple[str, ActorEntry]]:
             entries.append((key, ActorEntry(PERSON, country, role)))
         else:  # an international organisation's officer
             entries.append((key, ActorEntry(PERSON, None, None, org=country)))
-    curated = {key for key, _ in entries}
-    for key, entry in phoenix_persons().items():
-        if key not in curated:
-            entries.append((key, entry))
+    # Dated office holders: ours (1990-2026) before Phoenix's (to 2014); a name known already
+    # keeps its first entry.
+    known = {key for key, _ in entries}
+    for source in ("office-holders.json", "phoenix-persons.json"):
+        for key, entry in dated_persons(source).items():
+            if key not in known:
+                known.add(key)
+                entries.append((key, entry))
     for country in countries().values():
         for name in country.names:
             entries.append((name.lower(), ActorEntry(COUNTRY, country.code,
@@ -91,9 +96,11 @@ def actor_entries() -> list[tuple[str, ActorEntry]]:
     return entries
 
 
-# Phoenix role codes after the country: ELI (elite, out of office) names no role; a
-# government body in a sector (GOVMIL, GOVJUD, GOVLEG) is that sector's role.
+# Role codes after the country: ELI (elite, out of office) names no role; a government body
+# in a sector (GOVMIL, GOVJUD, GOVLEG) is that sector's role.
 _SECTOR_ROLES = {"MIL": "MIL", "JUD": "JUD", "LEG": "LEG", "COP": "COP"}
+
+DatedCodes = tuple[tuple[str, str | None, str | None], ...]  # (code, first day, last day)
 
 
 def phoenix_role(code: str) -> str | None:
@@ -104,28 +111,41 @@ def phoenix_role(code: str) -> str | None:
     return None if role in ("", "ELI") else role
 
 
-def phoenix_persons() -> dict[str, ActorEntry]:
-    """Person entries from the Phoenix dictionary: a country and dated roles per name."""
-    known = countries()
+def split_code(code: str) -> tuple[str | None, str | None, str | None]:
+    """(country, role, organisation) of a dated actor code: "USAGOV", "IRNGOVLEG", "UN"."""
+    if code[:3] in countries() and (len(code) == 3 or code[3:6].isalpha()):
+        return code[:3], phoenix_role(code), None
+    return None, None, code
+
+
+def dated_persons(name: str) -> dict[str, ActorEntry]:
+    """Person entries from a dated-roles file (`office-holders.json`, `phoenix-persons.json`:
+    name -> [[code, first day, last day], ...]). The entry carries the latest office's country
+    or organisation; `code_on` gives the one held on an article's day."""
     found: dict[str, ActorEntry] = {}
-    for name, rules in load_data("phoenix-persons.json")["persons"].items():
-        codes = [code[:3] for code, _, _ in rules if code[:3] in known]
-        if not codes:
+    for key, rules in load_data(name)["persons"].items():
+        dated: DatedCodes = tuple((code, first, last) for code, first, last in rules
+                                  if code[:3] in countries() or code in _org_codes())
+        if not dated:
             continue
-        country = max(set(codes), key=codes.count)  # people rarely change country
-        roles = tuple((phoenix_role(code), first, last) for code, first, last in rules
-                      if code[:3] == country)
-        found[name] = ActorEntry(PERSON, country, None, roles=roles)
+        latest = max(dated, key=lambda r: (r[1] or "", r[2] or "9999"))
+        country, _, org = split_code(latest[0])
+        found[key] = ActorEntry(PERSON, country, None, org=org, roles=dated)
     return found
 
 
-def role_on(roles: tuple[tuple[str | None, str | None, str | None], ...], day: str
-            ) -> str | None:
-    """The role a person held on `day` (ISO): the dated restriction that covers it, the one
-    that began latest; else the undated default; else none (out of office)."""
-    covering = [(first or "", role) for role, first, last in roles
+@functools.cache
+def _org_codes() -> frozenset[str]:
+    """The organisation codes of `actors.json` ("UN", "HAMAS", ...)."""
+    return frozenset(code for code, _, _ in load_data("actors.json")["organisations"].values())
+
+
+def code_on(roles: DatedCodes, day: str) -> str | None:
+    """The code of the office held on `day` (ISO): the dated period that covers it, the one that
+    began latest; else the undated default; else None (out of office)."""
+    covering = [(first or "", code) for code, first, last in roles
                 if (first or last) and (first or "") <= day <= (last or "9999")]
     if covering:
         return max(covering)[1]
-    defaults = [role for role, first, last in roles if not first and not last]
+    defaults = [code for code, first, last in roles if not first and not last]
     return defaults[0] if defaults else None

@@ -174,10 +174,10 @@ def test_real_news_gold_resolves_into_the_corpus_with_grounded_excerpts(path: Pa
 
 
 def test_real_news_dev_floor():
-    # The floor of the rule engine on real news nobody here wrote (measured P 0.44, R 0.20):
+    # The floor of the rule engine on real news nobody here wrote (measured P 0.45, R 0.21):
     # raised as the engine improves, never lowered.
     s = score(load_gold(WORLD_DEV), extract_events)
-    assert s.precision >= 0.40 and s.recall >= 0.18 and s.grounded_precision >= 0.30
+    assert s.precision >= 0.43 and s.recall >= 0.20 and s.grounded_precision >= 0.34
 
 
 # -- grounding -----------------------------------------------------------------------------------

@@ -230,8 +230,10 @@ def find_phrases(text: ArticleText,
             # "Tripoli" in an article about Lebanon is Lebanon's Tripoli.
             phrase.place = pick(phrase.candidates, mentioned)
             phrase.country = phrase.place.country
-        if phrase.kinds == {TITLE}:
-            # "Finance Minister Bezalel Smotrich": an unknown name after a title is the person.
+        if TITLE in phrase.kinds and PERSON not in phrase.kinds \
+                and lowered[phrase.end - len(phrase.title or ""):phrase.end] == phrase.title:
+            # "Finance Minister Bezalel Smotrich", "Mexican Foreign Minister Marcelo Ebrard":
+            # an unknown name right after the title is the person.
             m = _NAME_AFTER.match(body, phrase.end)
             if m:
                 phrase.end = m.end()

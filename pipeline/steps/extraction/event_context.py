@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from pipeline.reference import cameo
-from pipeline.reference.actor_lexicon import role_on
+from pipeline.reference.actor_lexicon import code_on, split_code
 from pipeline.reference.countries import country_name
 from pipeline.steps.extraction import embedding
 from pipeline.steps.extraction import event_rules as rules
@@ -288,13 +288,17 @@ class EventContext:
         cached = self.actor_cache.get(id(phrase))
         if cached is None:
             role, code = phrase.role, phrase.code or ""
-            if role is None and phrase.roles and not phrase.org and phrase.country:
-                # A known person: the office held on the article's day (Phoenix roles).
-                role = role_on(phrase.roles, self.published.isoformat())
-                code = phrase.country + (role or "")
-            cached = Actor.model_construct(text=phrase.text, code=code,
-                                           country=phrase.country, role=role,
-                                           organisation=phrase.org, country_name=None)
+            country, org = phrase.country, phrase.org
+            if role is None and phrase.roles:
+                # A known person: the office held on the article's day (dated roles).
+                held = code_on(phrase.roles, self.published.isoformat())
+                if held is not None:
+                    country, role, org = split_code(held)
+                    code = held if org else (country or "") + (role or "")
+                elif country and not org:
+                    code = country  # out of office: the person's country only
+            cached = Actor.model_construct(text=phrase.text, code=code, country=country,
+                                           role=role, organisation=org, country_name=None)
             self.actor_cache[id(phrase)] = cached
         return cached
 

@@ -1,5 +1,6 @@
-"""Phoenix office holders: the build script reads the dictionary format, and the extractor
-codes a known person by the office held on the article's day."""
+"""Dated persons (Phoenix to 2014, our office holders 1990-2026): the Phoenix build reads the
+dictionary format, and the extractor codes a known person by the office held on the article's
+day; an unknown name after a title is learned from the article."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import importlib.util
 from datetime import date
 from pathlib import Path
 
-from pipeline.reference.actor_lexicon import phoenix_persons, phoenix_role, role_on
+from pipeline.reference.actor_lexicon import code_on, dated_persons, phoenix_role, split_code
 from pipeline.steps.extraction.extract import extract_events
 from schemas.records import Article
 
@@ -51,19 +52,40 @@ def test_two_digit_years_and_broken_days_are_read_as_tabari_means_them():
     assert build.restriction("\t[ISRGOV <090401]") == ["ISRGOV", None, "2009-04-01"]
 
 
-def test_the_office_held_on_a_day_decides_the_role():
-    roles = ((None, "1967-01-01", "1996-06-18"), ("GOV", "1996-06-18", "1999-07-06"),
-             ("GOV", "2009-04-01", None), (None, None, None))
-    assert role_on(roles, "1997-03-01") == "GOV"
-    assert role_on(roles, "2003-03-01") is None  # between offices: the undated default
-    assert role_on(roles, "2016-03-01") == "GOV"
+def test_the_office_held_on_a_day_decides_the_code():
+    roles = (("ISRELI", "1967-01-01", "1996-06-18"), ("ISRGOV", "1996-06-18", "1999-07-06"),
+             ("ISRGOV", "2009-04-01", None), ("ISRELI", None, None))
+    assert code_on(roles, "1997-03-01") == "ISRGOV"
+    assert code_on(roles, "2003-03-01") == "ISRELI"  # between offices: the undated default
+    assert code_on(roles, "2016-03-01") == "ISRGOV"
+    assert code_on((("USAGOV", "2017-01-23", "2021-01-20"),), "2022-05-01") is None
     assert (phoenix_role("IRNGOVLEG"), phoenix_role("USAELI"), phoenix_role("TURGOV")) \
         == ("LEG", None, "GOV")
+    assert split_code("IRNGOVLEG") == ("IRN", "LEG", None)
+    assert split_code("UN") == (None, None, "UN")
 
 
 def test_a_person_only_phoenix_knows_is_coded_by_country_and_dated_office():
-    assert "hassan rouhani" in phoenix_persons()
+    assert "hassan rouhani" in dated_persons("phoenix-persons.json")
     body = "Hassan Rouhani met Recep Tayyip Erdogan in Ankara on Monday."
     [event] = extract_events(Article(id="p", source="t", body=body,
                                      published_at=date(2016, 5, 3).isoformat()))
     assert (event.source.code, event.target.code, event.root) == ("IRNGOV", "TURGOV", "04")
+
+
+def test_an_office_holder_is_coded_by_the_office_held_on_the_articles_day():
+    def source_of(body: str, day: str) -> str:
+        [event] = extract_events(Article(id="o", source="t", body=body, published_at=day))
+        return event.source.code
+
+    body = "Mike Pompeo met Moon Jae-in in Seoul on Monday."
+    assert source_of(body, "2017-06-05") == "USACOP"  # CIA director then
+    assert source_of(body, "2019-06-03") == "USAGOV"  # secretary of state
+    assert source_of("Antonio Guterres urged Israel to halt the strikes.", "2023-10-09") == "UN"
+
+
+def test_an_unknown_name_after_a_title_is_that_person_and_its_surname_refers_back():
+    body = ("Mexican Foreign Minister Julio Arvizaga met Japanese officials on Monday. "
+            "On Tuesday, Arvizaga criticized Brazil.")
+    events = extract_events(Article(id="t", source="t", body=body, published_at="2019-06-03"))
+    assert ("MEXGOV", "BRA", "11") in {(e.source.code, e.target.code, e.root) for e in events}
