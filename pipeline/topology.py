@@ -60,6 +60,7 @@ def create_app(settings: WirestreamSettings, metrics: WirestreamMetrics) -> faus
     ingest_stage = ingest.IngestStage(
         load_extractor(settings.extractor), max_article_bytes=settings.max_article_bytes,
         attempts=settings.step_attempts, now=_now)
+    ingest_stage.warm()  # dictionaries load now, not on the first article after ready
     article_table = app.Table(topics.TABLE_ARTICLE_INDEX, default=None, key_type=str,
                               partitions=1)
     article_stage = articles.ArticleStage(

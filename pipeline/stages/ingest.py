@@ -23,6 +23,9 @@ from schemas.records import ExtractedEvent, ValidArticle
 
 VALIDATE = validate.STAGE  # the agent's name
 EXTRACT = "extract_events"
+_WARM_UP = (b'{"id": "warm-up", "source": "wirestream", "published_at": "2025-02-04", '
+            b'"body": "Israeli Prime Minister Benjamin Netanyahu met US officials in '
+            b'Washington on Tuesday."}')
 
 
 @dataclass
@@ -42,6 +45,11 @@ class IngestStage:
         self.attempts = attempts
         self.now = now
         self.timer = timer
+
+    def warm(self) -> None:
+        """Run the extractor once on a short article, so dictionaries and automata are built
+        before the worker takes traffic (they load on first use, in seconds)."""
+        self.process(_WARM_UP, "warm-up:0:0", 0.0)
 
     def process(self, value: bytes, ref: str, ingest_ts: float) -> IngestResult:
         result = IngestResult(outputs=[])

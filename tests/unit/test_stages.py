@@ -260,3 +260,18 @@ def test_events_without_a_mention_in_the_window_are_forgotten():
         "ingest_ts": first.ingest_ts + 9 * 86400})
     result = stage.process(late, 0)
     assert result.expired == 1 and set(store) == {"e-late"}
+
+
+def test_warming_the_ingest_stage_builds_the_extractors_dictionaries():
+    from pipeline.steps.extraction.extract import extract_events
+    from pipeline.steps.extraction.scan import combined_automaton
+
+    combined_automaton.cache_clear()
+    calls: list[str] = []
+
+    def extract(article: Article) -> list[ExtractedEvent]:
+        calls.append(article.id)
+        return extract_events(article)
+
+    ingest_stage(extract).warm()
+    assert calls == ["warm-up"] and combined_automaton.cache_info().currsize == 1
