@@ -1,13 +1,13 @@
 """The actor dictionary compiled into one Aho-Corasick automaton (once per process).
 
 Entries come from `reference/data/actors.json` (organisations, persons, institutions, titles,
-group nouns, pronouns), `office-holders.json` (office holders 1990-2026 with dated roles) and
+group nouns, pronouns), `office-holders.json` (office holders 1990-2026 with dated roles),
 `phoenix-persons.json` (some 19,000 names with dated roles to 2014, built from the Phoenix
-dictionaries by `scripts/build_phoenix_persons.py`),
-`countries.json` (names and demonyms) and the GeoNames gazetteer (cities, with landmarks and
-regions from `places.json`). Where two sources share a surface
-form the earlier one wins: organisations before countries (so "Palestinian Authority" stays an
-institution), persons and countries before places (so "Jordan" is the country, not the town).
+dictionaries by `scripts/build_phoenix_persons.py`), `countries.json` (names and demonyms)
+and the GeoNames gazetteer (cities, with landmarks and regions from `places.json`). Where two
+sources share a surface form the earlier one wins: organisations before countries (so
+"Palestinian Authority" stays an institution), persons and countries before places (so
+"Jordan" is the country, not the town).
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ from pipeline.reference.lexicon import build_automaton, load_data
 COUNTRY, DEMONYM, PERSON, ORG, INST, TITLE, GROUP, PRONOUN, PLACE = (
     "COUNTRY", "DEMONYM", "PERSON", "ORG", "INST", "TITLE", "GROUP", "PRONOUN", "PLACE")
 _NOT_ACRONYMS = frozenset({"duma"})
+# A known person's dated offices: (actor code, first day, last day), ISO dates, open ends None.
+DatedCodes = tuple[tuple[str, str | None, str | None], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +42,7 @@ class ActorEntry:
     capital: bool = False
     major: bool = False
     acronym: bool = False
-    # Dated offices of a known person: (actor code, first day, last day), ISO dates.
-    roles: tuple[tuple[str, str | None, str | None], ...] = ()
+    roles: DatedCodes = ()  # a known person's dated offices
 
 
 def _is_acronym(key: str) -> bool:
@@ -100,10 +101,8 @@ def actor_entries() -> list[tuple[str, ActorEntry]]:
 # in a sector (GOVMIL, GOVJUD, GOVLEG) is that sector's role.
 _SECTOR_ROLES = {"MIL": "MIL", "JUD": "JUD", "LEG": "LEG", "COP": "COP"}
 
-DatedCodes = tuple[tuple[str, str | None, str | None], ...]  # (code, first day, last day)
 
-
-def phoenix_role(code: str) -> str | None:
+def role_of(code: str) -> str | None:
     """"ISRGOV" -> "GOV", "IRNGOVLEG" -> "LEG", "USAELI" -> None."""
     role, sector = code[3:6], code[6:9]
     if role == "GOV":
@@ -114,7 +113,7 @@ def phoenix_role(code: str) -> str | None:
 def split_code(code: str) -> tuple[str | None, str | None, str | None]:
     """(country, role, organisation) of a dated actor code: "USAGOV", "IRNGOVLEG", "UN"."""
     if code[:3] in countries() and (len(code) == 3 or code[3:6].isalpha()):
-        return code[:3], phoenix_role(code), None
+        return code[:3], role_of(code), None
     return None, None, code
 
 

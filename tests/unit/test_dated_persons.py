@@ -8,7 +8,7 @@ import importlib.util
 from datetime import date
 from pathlib import Path
 
-from pipeline.reference.actor_lexicon import code_on, dated_persons, phoenix_role, split_code
+from pipeline.reference.actor_lexicon import code_on, dated_persons, role_of, split_code
 from pipeline.steps.extraction.extract import extract_events
 from schemas.records import Article
 
@@ -59,7 +59,7 @@ def test_the_office_held_on_a_day_decides_the_code():
     assert code_on(roles, "2003-03-01") == "ISRELI"  # between offices: the undated default
     assert code_on(roles, "2016-03-01") == "ISRGOV"
     assert code_on((("USAGOV", "2017-01-23", "2021-01-20"),), "2022-05-01") is None
-    assert (phoenix_role("IRNGOVLEG"), phoenix_role("USAELI"), phoenix_role("TURGOV")) \
+    assert (role_of("IRNGOVLEG"), role_of("USAELI"), role_of("TURGOV")) \
         == ("LEG", None, "GOV")
     assert split_code("IRNGOVLEG") == ("IRN", "LEG", None)
     assert split_code("UN") == (None, None, "UN")

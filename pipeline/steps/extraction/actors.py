@@ -24,6 +24,7 @@ from pipeline.reference.actor_lexicon import (
     PRONOUN,
     TITLE,
     ActorEntry,
+    DatedCodes,
     actor_automaton,
 )
 from pipeline.reference.gazetteer import Place, pick
@@ -85,7 +86,7 @@ class Phrase:
     locative: bool = False
     how: str = "explicit"
     candidates: tuple[Place, ...] = ()
-    roles: tuple[tuple[str | None, str | None, str | None], ...] = ()  # a known person's
+    roles: DatedCodes = ()  # a known person's dated offices
 
     @property
     def code(self) -> str | None:
