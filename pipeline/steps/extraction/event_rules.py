@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 
 from pipeline.reference import cameo
-from pipeline.steps.extraction.actors import COUNTRY, SELF_TARGET_HEADS, Phrase
+from pipeline.steps.extraction.actors import COUNTRY, PERSON, SELF_TARGET_HEADS, Phrase
 from pipeline.steps.extraction.verbs import VerbEntry, VerbMatch
 
 PASSIVE_AUX = re.compile(r"\b(?:is|are|was|were|been|being|be|get|got)\s+(?:\w+ly\s+)?$")
@@ -108,7 +108,19 @@ def is_consequence(verb: VerbMatch, entry: VerbEntry, lowered: str) -> bool:
 def may_target(source: Phrase, target: Phrase) -> bool:
     """An actor is not its own target, except for collective nouns of its own side ("threatened
     to leave the coalition")."""
-    return target.code != source.code or target.head in SELF_TARGET_HEADS
+    return (target.code != source.code or target.head in SELF_TARGET_HEADS
+            or _two_people(source, target))
+
+
+def _two_people(source: Phrase, target: Phrase) -> bool:
+    """Two persons named in full are two actors even when they hold the same kind of office
+    ("President Barack Obama criticized Trump"); a coreferent mention is not a new person."""
+    if PERSON not in source.kinds or PERSON not in target.kinds:
+        return False
+    if source.how != "explicit" or target.how != "explicit":
+        return False
+    a, b = source.text.lower(), target.text.lower()
+    return a not in b and b not in a
 
 
 def is_adjectival(verb: VerbMatch, lowered: str, sentence_start: int) -> bool:

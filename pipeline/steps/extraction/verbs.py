@@ -150,8 +150,23 @@ def verb_entries() -> list[tuple[str, tuple[tuple[VerbEntry, ...], bool]]]:
             bucket = by_form.setdefault(form.lower(), [])
             if entry not in bucket:
                 bucket.append(entry)
+    for form, entry in _cameo_forms():
+        if form not in by_form:
+            by_form[form] = [entry]
+            verb_forms.add(form)
     return [(form, (tuple(entries), _is_nominal(form, verb_forms) and form in exact_forms))
             for form, entries in by_form.items()]
+
+
+def _cameo_forms() -> list[tuple[str, VerbEntry]]:
+    """(surface form, entry) of the CAMEO dictionary's verbs (`cameo-verbs.json`, built by
+    `scripts/build_cameo_verbs.py`); they need a target like the lexicon's transitive verbs."""
+    out: list[tuple[str, VerbEntry]] = []
+    for raw in load_data("cameo-verbs.json")["verbs"]:
+        entry = VerbEntry(code=raw["code"])
+        for form in _phrase_forms(raw["verb"]) | set(raw["forms"]):
+            out.append((form, entry))
+    return out
 
 
 def find_verbs(text: ArticleText,
