@@ -46,6 +46,13 @@ class OversizeError(InputError):
     error_type = "oversize"
 
 
+class OutputTooLargeError(InputError):
+    """A record the input would produce exceeds `max_message_bytes`: the input is dead-lettered
+    rather than lost to a producer refusing the record."""
+
+    error_type = "output_too_large"
+
+
 class DecodeError(InputError):
     error_type = "invalid_encoding"
 

@@ -9,6 +9,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # The built-in extractor; `pipeline.stages.extractors` loads whatever is configured.
 DEFAULT_EXTRACTOR = "pipeline.steps.extraction.extract:extract_events"
+# What an article's internal record adds to its input: sketch, story vector, events (without
+# their sentences, which are slices of the body) and the envelope.
+OUTPUT_HEADROOM = 65_536
 
 
 class WirestreamSettings(BaseSettings):
@@ -29,8 +32,13 @@ class WirestreamSettings(BaseSettings):
     topic_prefix: str = Field(default="", description="Prefix for every topic (test isolation)")
     partitions: int = Field(default=4, ge=1, description="Partitions for topics we create")
     replication_factor: int = Field(default=1, ge=1)
-    max_article_bytes: int = Field(default=1_000_000, ge=1024, description="Larger inputs are "
-                                   "dead-lettered before parsing")
+    max_message_bytes: int = Field(default=1_048_576, ge=65_536, description="Largest record "
+                                   "the pipeline sends: topics are created with this "
+                                   "`max.message.bytes`, producers with this `max_request_size`")
+    max_article_bytes: int | None = Field(default=None, ge=1024, description="Larger inputs "
+                                          "are dead-lettered before parsing; default (and "
+                                          "at most): max_message_bytes - 64 KiB, room for "
+                                          "what an article adds downstream")
     stream_buffer_records: int = Field(default=256, ge=1, description="Records each agent "
                                        "buffers ahead of processing; the fetcher waits while "
                                        "it is full (backpressure: the backlog stays in Kafka)")
@@ -77,6 +85,20 @@ class WirestreamSettings(BaseSettings):
     ssl_keyfile: str | None = None
     ssl_key_password: SecretStr | None = None
     ssl_check_hostname: bool = True
+
+    @property
+    def input_limit(self) -> int:
+        """The largest raw input accepted: every record it yields then fits `max_message_bytes`."""
+        return self.max_article_bytes or self.max_message_bytes - OUTPUT_HEADROOM
+
+    @model_validator(mode="after")
+    def _input_fits_outputs(self) -> WirestreamSettings:
+        if self.max_article_bytes and \
+                self.max_article_bytes > self.max_message_bytes - OUTPUT_HEADROOM:
+            raise ValueError(f"max_article_bytes {self.max_article_bytes} leaves too little room "
+                             f"under max_message_bytes {self.max_message_bytes} (at most "
+                             f"{self.max_message_bytes - OUTPUT_HEADROOM})")
+        return self
 
     @model_validator(mode="after")
     def _sasl_needs_credentials(self) -> WirestreamSettings:

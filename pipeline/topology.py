@@ -36,7 +36,7 @@ from pipeline.adapters.kafka_io import LagProbe
 from pipeline.adapters.metrics import WirestreamMetrics
 from pipeline.adapters.security import faust_credentials
 from pipeline.adapters.transactions import WirestreamApp, producing_for, transactional
-from pipeline.codec import encode, input_ref
+from pipeline.codec import input_ref
 from pipeline.settings import WirestreamSettings
 from pipeline.stages import articles, events, ingest
 from pipeline.stages.extractors import load_extractor
@@ -58,8 +58,8 @@ def create_app(settings: WirestreamSettings, metrics: WirestreamMetrics) -> faus
     # The stages and their state. Tables hold plain JSON values (Faust's changelog format);
     # each stage derives in-memory indices from its table and rebuilds them on recovery.
     ingest_stage = ingest.IngestStage(
-        load_extractor(settings.extractor), max_article_bytes=settings.max_article_bytes,
-        attempts=settings.step_attempts, now=_now)
+        load_extractor(settings.extractor), max_article_bytes=settings.input_limit,
+        attempts=settings.step_attempts, now=_now, max_message_bytes=settings.max_message_bytes)
     ingest_stage.warm()  # dictionaries load now, not on the first article after ready
     article_table = app.Table(topics.TABLE_ARTICLE_INDEX, default=None, key_type=str,
                               partitions=1)
@@ -67,7 +67,8 @@ def create_app(settings: WirestreamSettings, metrics: WirestreamMetrics) -> faus
         article_table, window_seconds=settings.article_dedup_window_hours * 3600,
         rule=MatchRule(jaccard=settings.near_dup_jaccard,
                        containment=settings.near_dup_containment),
-        story_threshold=settings.story_threshold, max_future_skew_seconds=skew, now=_now)
+        story_threshold=settings.story_threshold, max_future_skew_seconds=skew, now=_now,
+        max_message_bytes=settings.max_message_bytes)
     article_table.on_recover(_rebuild(article_stage.rebuild))
     event_table = app.Table(topics.TABLE_EVENT_STATE, default=None, key_type=str,
                             partitions=settings.partitions)
@@ -79,7 +80,7 @@ def create_app(settings: WirestreamSettings, metrics: WirestreamMetrics) -> faus
 
     async def send(outputs: Iterable[Output]) -> None:
         for output in outputs:
-            await topic[output.topic].send(key=output.key.encode(), value=encode(output.record))
+            await topic[output.topic].send(key=output.key.encode(), value=output.encoded())
             metrics.observe_sent(output, time.time())
 
     @app.agent(topic[topics.ARTICLES_RAW], name=ingest.VALIDATE)
@@ -142,6 +143,7 @@ def _faust_app(settings: WirestreamSettings) -> WirestreamApp:
         broker_heartbeat_interval=min(3.0, settings.session_timeout_seconds / 3),
         consumer_auto_offset_reset="earliest",
         stream_buffer_maxsize=settings.stream_buffer_records,
+        producer_max_request_size=settings.max_message_bytes,
         web_enabled=False,
         key_serializer="raw",
         value_serializer="raw",

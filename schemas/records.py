@@ -205,7 +205,12 @@ class DeadLetter(_Record):
     stage: str = Field(description="Name of the step that rejected it")
     error_type: str = Field(description="Stable machine-readable reason, e.g. invalid_json")
     message: str = Field(description="Human-readable explanation")
-    original: Base64Raw = Field(description="The original message value, base64")
+    original: Base64Raw = Field(description="The original message value, base64 (its first "
+                                "bytes when `truncated`)")
+    original_size: int | None = Field(default=None, ge=0, description="Size of the original "
+                                      "value in bytes")
+    truncated: bool = Field(default=False, description="`original` was cut to fit the dead "
+                            "letter under the topic's message size limit")
     source_topic: str
     partition: int
     offset: int
@@ -261,7 +266,9 @@ class ValidArticle(_Record):
     ingest_ts: float = Field(description="Kafka timestamp of the raw input, epoch seconds")
     article: Article
     sketch: ArticleSketch
-    events: list[ExtractedEvent] = Field(default_factory=list)
+    events: list[ExtractedEvent] = Field(default_factory=list, description="An event's "
+                                         "`evidence.sentence` is empty when it is the body's "
+                                         "slice [start:end]: the body crosses once")
 
 
 class EventCandidate(_Record):

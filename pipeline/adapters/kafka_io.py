@@ -43,7 +43,9 @@ def ensure_topics(settings: WirestreamSettings) -> list[str]:
         _check_partitions(admin, [s for s in specs if s.name in existing])
         created = []
         for spec in (s for s in specs if s.name not in existing):
-            configs = {"cleanup.policy": "compact"} if spec.compacted else {}
+            configs = {"max.message.bytes": str(settings.max_message_bytes)}
+            if spec.compacted:
+                configs["cleanup.policy"] = "compact"
             try:
                 admin.create_topics([NewTopic(spec.name, spec.partitions,
                                               settings.replication_factor,
@@ -84,7 +86,8 @@ def publish(
     records: Iterable[tuple[bytes | None, bytes]],
 ) -> list[Published]:
     """Send (key, value) pairs, wait for every acknowledgement, return where each landed."""
-    producer = KafkaProducer(**client_config(settings), acks="all", linger_ms=5)
+    producer = KafkaProducer(**client_config(settings), acks="all", linger_ms=5,
+                             max_request_size=settings.max_message_bytes)
     try:
         futures = [producer.send(topic, key=key, value=value) for key, value in records]
         producer.flush()

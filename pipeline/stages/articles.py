@@ -13,7 +13,9 @@ from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 
 from pipeline import topics
-from pipeline.stages.outputs import Clock, Output, outcome
+from pipeline.codec import encode
+from pipeline.stages.ingest import restore_events
+from pipeline.stages.outputs import Clock, Output, fit, outcome, rejection
 from pipeline.steps.article_dedup.article_index import ArticleIndex, Decision, StoredEntry
 from pipeline.steps.article_dedup.near_dup import MatchRule
 from pipeline.steps.events.identity import make_candidates
@@ -34,7 +36,9 @@ class ArticleResult:
 class ArticleStage:
     def __init__(self, store: MutableMapping[str, StoredEntry], *, window_seconds: float,
                  rule: MatchRule, story_threshold: float, max_future_skew_seconds: float,
-                 now: Clock, timer: Callable[[], float] = time.perf_counter) -> None:
+                 now: Clock, max_message_bytes: int = 1_048_576,
+                 timer: Callable[[], float] = time.perf_counter) -> None:
+        self.max_message_bytes = max_message_bytes
         self.index = ArticleIndex(store, window_seconds=window_seconds, rule=rule,
                                   story_threshold=story_threshold)
         self.skew = max_future_skew_seconds
@@ -57,7 +61,8 @@ class ArticleStage:
         seconds = self.timer() - start
         # A copy's events count as mentions of its original's events: same reference day.
         candidates = make_candidates(
-            article, record.events, input_ref=record.input_ref, ingest_ts=record.ingest_ts,
+            article, restore_events(article, record.events), input_ref=record.input_ref,
+            ingest_ts=record.ingest_ts,
             story_id=decision.story_id, reference_day=decision.reference_published_at.date())
         outputs = [Output(topics.EVENTS_CANDIDATES, c.event_id, c) for c in candidates]
         outputs.append(outcome(ArticleOutcome(
@@ -67,4 +72,8 @@ class ArticleStage:
             duplicate_of=decision.duplicate_of, similarity=decision.similarity,
             story_id=decision.story_id, published_at=article.published_at,
             decided_at=self.now()), record.ingest_ts))
+        # The article is in the index either way: a copy of it is still a copy.
+        outputs = fit(outputs, self.max_message_bytes, NAME, lambda err: rejection(
+            err, encode(article), record.input_ref, record.ingest_ts, self.now,
+            self.max_message_bytes))
         return ArticleResult(decision, outputs, expired, seconds)

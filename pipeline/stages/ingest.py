@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from pipeline import topics
 from pipeline.errors import InputError, as_input_error, call_with_retries
 from pipeline.stages.extractors import Extractor
-from pipeline.stages.outputs import Clock, Output, rejection
+from pipeline.stages.outputs import Clock, Output, fit, rejection
 from pipeline.steps import validate
 from pipeline.steps.article_dedup.article_index import sketch
-from schemas.records import ExtractedEvent, ValidArticle
+from schemas.records import Article, Evidence, ExtractedEvent, ValidArticle
 
 VALIDATE = validate.STAGE  # the agent's name
 EXTRACT = "extract_events"
@@ -39,9 +39,11 @@ class IngestResult:
 
 class IngestStage:
     def __init__(self, extract: Extractor, *, max_article_bytes: int, attempts: int,
-                 now: Clock, timer: Callable[[], float] = time.perf_counter) -> None:
+                 now: Clock, max_message_bytes: int = 1_048_576,
+                 timer: Callable[[], float] = time.perf_counter) -> None:
         self.extract = extract
         self.max_article_bytes = max_article_bytes
+        self.max_message_bytes = max_message_bytes
         self.attempts = attempts
         self.now = now
         self.timer = timer
@@ -73,14 +75,38 @@ class IngestStage:
         result.finished.append(EXTRACT)
         result.events = found
         record = ValidArticle(input_ref=ref, ingest_ts=ingest_ts, article=article,
-                              sketch=sketch(article), events=found)
-        result.outputs.append(Output(topics.ARTICLES_VALID, article.id, record))
+                              sketch=sketch(article), events=compact_events(article, found))
+        result.outputs = fit(
+            [Output(topics.ARTICLES_VALID, article.id, record)], self.max_message_bytes,
+            EXTRACT, lambda err: rejection(err, value, ref, ingest_ts, self.now,
+                                           self.max_message_bytes))
         return result
 
     def _reject(self, result: IngestResult, err: InputError, value: bytes, ref: str,
                 ingest_ts: float) -> IngestResult:
-        result.outputs.extend(rejection(err, value, ref, ingest_ts, self.now))
+        result.outputs.extend(rejection(err, value, ref, ingest_ts, self.now,
+                                        self.max_message_bytes))
         return result
+
+
+def compact_events(article: Article, events: list[ExtractedEvent]) -> list[ExtractedEvent]:
+    """The events with each evidence sentence that is the body's slice left out (article
+    dedup puts it back, `restore_events`): a dense article would otherwise cross with its
+    text twice and outgrow the message limit."""
+    body = article.body
+    return [e.model_copy(update={"evidence": Evidence.model_construct(
+                sentence="", start=e.evidence.start, end=e.evidence.end)})
+            if e.evidence.sentence and body[e.evidence.start:e.evidence.end] == e.evidence.sentence
+            else e for e in events]
+
+
+def restore_events(article: Article, events: list[ExtractedEvent]) -> list[ExtractedEvent]:
+    """`compact_events` undone: empty evidence sentences are the body's slices again."""
+    body = article.body
+    return [e.model_copy(update={"evidence": Evidence.model_construct(
+                sentence=body[e.evidence.start:e.evidence.end], start=e.evidence.start,
+                end=e.evidence.end)})
+            if not e.evidence.sentence else e for e in events]
 
 
 @contextmanager
