@@ -12,6 +12,7 @@ DEFAULT_EXTRACTOR = "pipeline.steps.extraction.extract:extract_events"
 # What an article's internal record adds to its input: sketch, story vector, events (without
 # their sentences, which are slices of the body) and the envelope.
 OUTPUT_HEADROOM = 65_536
+MAX_MESSAGE_BYTES = 1_048_576  # Kafka's own default limit (max.request.size, max.message.bytes)
 
 
 class WirestreamSettings(BaseSettings):
@@ -32,8 +33,8 @@ class WirestreamSettings(BaseSettings):
     topic_prefix: str = Field(default="", description="Prefix for every topic (test isolation)")
     partitions: int = Field(default=4, ge=1, description="Partitions for topics we create")
     replication_factor: int = Field(default=1, ge=1)
-    max_message_bytes: int = Field(default=1_048_576, ge=65_536, description="Largest record "
-                                   "the pipeline sends: topics are created with this "
+    max_message_bytes: int = Field(default=MAX_MESSAGE_BYTES, ge=65_536, description="Largest "
+                                   "record the pipeline sends: topics are created with this "
                                    "`max.message.bytes`, producers with this `max_request_size`")
     max_article_bytes: int | None = Field(default=None, ge=1024, description="Larger inputs "
                                           "are dead-lettered before parsing; default (and "

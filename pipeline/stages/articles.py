@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from pipeline import topics
 from pipeline.codec import encode
+from pipeline.settings import MAX_MESSAGE_BYTES
 from pipeline.stages.ingest import restore_events
 from pipeline.stages.outputs import Clock, Output, fit, outcome, rejection
 from pipeline.steps.article_dedup.article_index import ArticleIndex, Decision, StoredEntry
@@ -36,7 +37,7 @@ class ArticleResult:
 class ArticleStage:
     def __init__(self, store: MutableMapping[str, StoredEntry], *, window_seconds: float,
                  rule: MatchRule, story_threshold: float, max_future_skew_seconds: float,
-                 now: Clock, max_message_bytes: int = 1_048_576,
+                 now: Clock, max_message_bytes: int = MAX_MESSAGE_BYTES,
                  timer: Callable[[], float] = time.perf_counter) -> None:
         self.max_message_bytes = max_message_bytes
         self.index = ArticleIndex(store, window_seconds=window_seconds, rule=rule,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from pipeline import topics
 from pipeline.errors import InputError, as_input_error, call_with_retries
+from pipeline.settings import MAX_MESSAGE_BYTES
 from pipeline.stages.extractors import Extractor
 from pipeline.stages.outputs import Clock, Output, fit, rejection
 from pipeline.steps import validate
@@ -39,7 +40,7 @@ class IngestResult:
 
 class IngestStage:
     def __init__(self, extract: Extractor, *, max_article_bytes: int, attempts: int,
-                 now: Clock, max_message_bytes: int = 1_048_576,
+                 now: Clock, max_message_bytes: int = MAX_MESSAGE_BYTES,
                  timer: Callable[[], float] = time.perf_counter) -> None:
         self.extract = extract
         self.max_article_bytes = max_article_bytes
@@ -94,19 +95,22 @@ def compact_events(article: Article, events: list[ExtractedEvent]) -> list[Extra
     dedup puts it back, `restore_events`): a dense article would otherwise cross with its
     text twice and outgrow the message limit."""
     body = article.body
-    return [e.model_copy(update={"evidence": Evidence.model_construct(
-                sentence="", start=e.evidence.start, end=e.evidence.end)})
-            if e.evidence.sentence and body[e.evidence.start:e.evidence.end] == e.evidence.sentence
-            else e for e in events]
+    return [_with_sentence(e, "") if e.evidence.sentence
+            and body[e.evidence.start:e.evidence.end] == e.evidence.sentence else e
+            for e in events]
 
 
 def restore_events(article: Article, events: list[ExtractedEvent]) -> list[ExtractedEvent]:
     """`compact_events` undone: empty evidence sentences are the body's slices again."""
     body = article.body
-    return [e.model_copy(update={"evidence": Evidence.model_construct(
-                sentence=body[e.evidence.start:e.evidence.end], start=e.evidence.start,
-                end=e.evidence.end)})
-            if not e.evidence.sentence else e for e in events]
+    return [e if e.evidence.sentence else
+            _with_sentence(e, body[e.evidence.start:e.evidence.end]) for e in events]
+
+
+def _with_sentence(event: ExtractedEvent, sentence: str) -> ExtractedEvent:
+    evidence = event.evidence
+    return event.model_copy(update={"evidence": Evidence.model_construct(
+        sentence=sentence, start=evidence.start, end=evidence.end)})
 
 
 @contextmanager

@@ -46,13 +46,14 @@ def fit(outputs: list[Output], max_bytes: int, stage: str,
     input (its dead letter and outcome), so no input is lost to a producer refusing a record."""
     encoded = [replace(o, value=o.encoded()) for o in outputs]
     for out in encoded:
+        size = len(out.encoded())
         room = max_bytes - RECORD_OVERHEAD - len(out.key.encode())
         if out.topic == topics.EVENTS_CANDIDATES:
             room -= ENRICHMENT_HEADROOM
-        if len(out.value or b"") > room:
+        if size > room:
             return [replace(o, value=o.encoded()) for o in reject(OutputTooLargeError(
-                f"its {out.topic} record would be {len(out.value or b'')} bytes, over the "
-                f"{room} that fit max_message_bytes={max_bytes}", stage=stage))]
+                f"its {out.topic} record would be {size} bytes, over the {room} that fit "
+                f"max_message_bytes={max_bytes}", stage=stage))]
     return encoded
 
 

@@ -3,7 +3,6 @@ keeps only the blocks whose verbs name their event, and the extractor codes thos
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,13 +10,10 @@ from pathlib import Path
 from pipeline.evaluation.events import actor_key
 from pipeline.steps.extraction.extract import extract_events
 from schemas.records import Article
+from tests.support.scripts import load_script
 
 ROOT = Path(__file__).resolve().parents[2]
-_spec = importlib.util.spec_from_file_location("build_cameo_verbs",
-                                               ROOT / "scripts" / "build_cameo_verbs.py")
-assert _spec is not None and _spec.loader is not None
-build = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(build)
+build = load_script("build_cameo_verbs")
 
 SAMPLE = """---  DENOUNCE   [111]  ---
 +DRESS_DOWN {+DRESSES_DOWN +DRESSED_DOWN +DRESSING_DOWN}

@@ -4,20 +4,14 @@ day; an unknown name after a title is learned from the article."""
 
 from __future__ import annotations
 
-import importlib.util
 from datetime import date
-from pathlib import Path
 
 from pipeline.reference.actor_lexicon import code_on, dated_persons, role_of, split_code
 from pipeline.steps.extraction.extract import extract_events
 from schemas.records import Article
+from tests.support.scripts import load_script
 
-ROOT = Path(__file__).resolve().parents[2]
-_spec = importlib.util.spec_from_file_location("build_phoenix_persons",
-                                               ROOT / "scripts" / "build_phoenix_persons.py")
-assert _spec is not None and _spec.loader is not None
-build = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(build)
+build = load_script("build_phoenix_persons")
 
 SAMPLE = """# comment line
 AFGHANISTAN_  [AFG]
