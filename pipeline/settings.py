@@ -70,6 +70,8 @@ class WirestreamSettings(BaseSettings):
                               "pick a free one")
     metrics_host: str = "127.0.0.1"
     lag_poll_seconds: float = Field(default=5.0, gt=0)
+    broker_wait_seconds: float = Field(default=0.0, ge=0, description="How long a starting "
+                                       "worker waits for an unreachable cluster; 0 = forever")
     processing_guarantee: str = Field(default="exactly_once", pattern="^(at_least_once|"
                                       "exactly_once)$")
     commit_interval_seconds: float = Field(default=2.8, gt=0, description="How often offsets "

@@ -182,12 +182,7 @@ def _report_lag(app: faust.App, settings: WirestreamSettings,
     @app.timer(interval=settings.lag_poll_seconds)
     async def report_lag() -> None:
         # kafka-python is blocking: keep it off the event loop.
-        try:
-            lags = await asyncio.to_thread(lag_probe.measure)
-        except Exception:  # noqa: BLE001 - metrics must never take the worker down
-            log.warning("could not read consumer lag", exc_info=True)
-            lag_probe.close()
-            return
+        lags = await asyncio.to_thread(lag_probe.poll)
         for topic_name, partition, lag in lags:
             metrics.consumer_lag.labels(topic_name, str(partition)).set(lag)
 

@@ -163,6 +163,25 @@ class LagProbe:
         self._group_id = group_id
         self._admin: KafkaAdminClient | None = None
         self._consumer: KafkaConsumer | None = None
+        self._skipped: set[TopicPartition] = set()  # warned about once each
+        self._failing = False
+
+    def poll(self) -> list[tuple[str, int, int]]:
+        """`measure` for a timer: a failure logs one warning, not one per poll, and the
+        next poll reconnects."""
+        try:
+            lags = self.measure()
+        except Exception as exc:  # noqa: BLE001 - metrics must never take the worker down
+            if not self._failing:
+                log.warning("could not read consumer lag of %s, retrying each poll: %s",
+                            self._group_id, exc)
+            self._failing = True
+            self.close()
+            return []
+        if self._failing:
+            log.warning("consumer lag of %s readable again", self._group_id)
+        self._failing = False
+        return lags
 
     def measure(self) -> list[tuple[str, int, int]]:
         if self._admin is None or self._consumer is None:
@@ -172,11 +191,36 @@ class LagProbe:
         committed = self._admin.list_group_offsets({self._group_id: None}).get(self._group_id)
         if not committed:
             return []
-        ends = self._consumer.end_offsets(list(committed))
+        ends = self._end_offsets(self._consumer, list(committed))
         return [
-            (tp.topic, tp.partition, max(ends.get(tp, meta.offset) - meta.offset, 0))
-            for tp, meta in committed.items()
+            (tp.topic, tp.partition, max(ends[tp] - meta.offset, 0))
+            for tp, meta in committed.items() if tp in ends
         ]
+
+    def _end_offsets(self, consumer: KafkaConsumer,
+                     partitions: list[TopicPartition]) -> dict[TopicPartition, int]:
+        # kafka-python's end_offsets drops a partition whose leader its metadata does not
+        # know (a topic first committed after the client started) and then raises KeyError
+        # for it: fetch the metadata of topics not seen yet first, and measure only
+        # partitions the cluster reports.
+        known = {tp for topic in {tp.topic for tp in partitions}
+                 for tp in (TopicPartition(topic, p)
+                            for p in consumer.partitions_for_topic(topic))}
+        wanted = [tp for tp in partitions if tp in known]
+        for tp in set(partitions) - known - self._skipped:
+            log.warning("no lag for %s:%d: the cluster does not report it", tp.topic,
+                        tp.partition)
+            self._skipped.add(tp)
+        while wanted:
+            try:
+                return consumer.end_offsets(wanted)
+            except KeyError as exc:  # leader unknown this instant: measure the others
+                missing = exc.args[0] if exc.args and exc.args[0] in wanted else None
+                if missing is None:
+                    raise
+                wanted.remove(missing)
+                log.debug("no leader known for %s; lag not measured this poll", missing)
+        return {}
 
     def close(self) -> None:
         for client in (self._consumer, self._admin):

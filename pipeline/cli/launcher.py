@@ -52,6 +52,11 @@ class WorkerProcess:
         return f"http://{self.settings.metrics_host}:{self.settings.metrics_port}/metrics"
 
     def start(self, *, timeout: float = 60.0) -> WorkerProcess:
+        """Spawn the worker and wait until it reports ready."""
+        return self.spawn().wait_ready(timeout=timeout)
+
+    def spawn(self) -> WorkerProcess:
+        """Start the process without waiting for it."""
         self.log_file.parent.mkdir(parents=True, exist_ok=True)
         self._log = self.log_file.open("ab")
         self.proc = subprocess.Popen(  # noqa: S603 - our own module, fixed argv
@@ -59,6 +64,12 @@ class WorkerProcess:
             env=settings_env(self.settings), stdout=self._log, stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+        return self
+
+    def wait_ready(self, *, timeout: float = 60.0) -> WorkerProcess:
+        """Wait until `wirestream_worker_ready` is 1; stop the worker if it exits or times out."""
+        if self.proc is None:
+            raise RuntimeError("spawn() the worker first")
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
