@@ -78,7 +78,7 @@ def decide_pass(articles: list[Article]) -> float:
     started = time.perf_counter()
     for article, sk in zip(articles, sketches, strict=True):
         index.decide(article, sk)
-        index.expire(index.watermark)
+        index.expire(index.clock)
     return len(articles) / (time.perf_counter() - started)
 
 

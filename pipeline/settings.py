@@ -49,19 +49,24 @@ class WirestreamSettings(BaseSettings):
     step_attempts: int = Field(default=3, ge=1, description="Runs of a failing step on one "
                                "record before it is dead-lettered (poison message)")
     article_dedup_window_hours: float = Field(default=72.0, gt=0, description="Near-duplicates "
-                                              "and stories are looked for this far back "
-                                              "(publish time)")
+                                              "and stories are looked for within this much "
+                                              "of an article's publish time; entries are kept "
+                                              "this long after they arrived")
     near_dup_jaccard: float = Field(default=0.5, gt=0, le=1, description="Estimated Jaccard "
                                     "similarity of word 3-shingles that makes a near-duplicate")
     near_dup_containment: float = Field(default=0.8, gt=0, le=1, description="...or this much "
                                         "of the smaller text contained in the larger (trims)")
     story_threshold: float = Field(default=0.22, gt=0, le=1, description="Cosine similarity to "
                                    "a story's centroid that joins the story")
-    max_future_skew_hours: float = Field(default=1.0, ge=0, description="Publish times ahead "
-                                         "of ingest time by more than this do not advance "
-                                         "the expiry clocks")
+    max_future_skew_hours: float = Field(default=1.0, ge=0, description="Input timestamps "
+                                         "ahead of the worker's clock by more than this are "
+                                         "capped (the expiry clocks run on them)")
+    article_index_max_entries: int = Field(default=500_000, ge=1, description="Bound on the "
+                                           "article index; the earliest arrivals go first")
     event_window_days: float = Field(default=7.0, gt=0, description="Canonical events are "
-                                     "forgotten this long after their last mention (event time)")
+                                     "forgotten this long after their last mention arrived")
+    event_state_max_entries: int = Field(default=1_000_000, ge=1, description="Bound on the "
+                                         "event state (split evenly over its partitions)")
     event_update_interval_seconds: float = Field(default=5.0, ge=0, description="At most one "
                                                  "updated record per event per interval")
     event_max_article_refs: int = Field(default=20, ge=1, description="Bound on `articles` per "

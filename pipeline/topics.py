@@ -17,6 +17,9 @@ COMPACTED = frozenset({EVENTS_ENRICHED, ARTICLES_OUTCOMES})
 # The article-dedup stage reads one partition, so every article meets every candidate it
 # could duplicate, whatever the number of workers (its table is co-partitioned with it).
 SINGLE_PARTITION = frozenset({ARTICLES_VALID})
+# Stamped by the broker (LogAppendTime), not by producers: the expiry clocks run on the input's
+# arrival time, which a producer's clock or a backfill tool's event-time stamps must not set.
+BROKER_TIMESTAMPED = frozenset({ARTICLES_RAW})
 
 ALL_TOPICS = (
     ARTICLES_RAW,
@@ -41,6 +44,7 @@ class TopicSpec:
     name: str
     partitions: int
     compacted: bool
+    broker_timestamped: bool = False
 
 
 def topic_specs(prefix: str, app_id: str, partitions: int) -> list[TopicSpec]:
@@ -50,7 +54,8 @@ def topic_specs(prefix: str, app_id: str, partitions: int) -> list[TopicSpec]:
     def count(base: str) -> int:
         return 1 if base in SINGLE_PARTITION else partitions
 
-    specs = [TopicSpec(names[b], count(b), b in COMPACTED) for b in ALL_TOPICS]
+    specs = [TopicSpec(names[b], count(b), b in COMPACTED, b in BROKER_TIMESTAMPED)
+             for b in ALL_TOPICS]
     specs += [TopicSpec(changelog_topic(app_id, t), count(src), True)
               for t, src in TABLE_SOURCE.items()]
     return specs

@@ -53,13 +53,13 @@ def create_app(settings: WirestreamSettings, metrics: WirestreamMetrics) -> faus
     names = topics.TopicNames(settings.topic_prefix)
     topic = {base: app.topic(names[base], key_type=bytes, value_type=bytes)
              for base in topics.ALL_TOPICS}
-    skew = settings.max_future_skew_hours * 3600
 
     # The stages and their state. Tables hold plain JSON values (Faust's changelog format);
     # each stage derives in-memory indices from its table and rebuilds them on recovery.
     ingest_stage = ingest.IngestStage(
         load_extractor(settings.extractor), max_article_bytes=settings.input_limit,
-        attempts=settings.step_attempts, now=_now, max_message_bytes=settings.max_message_bytes)
+        attempts=settings.step_attempts, now=_now, max_message_bytes=settings.max_message_bytes,
+        max_future_skew_seconds=settings.max_future_skew_hours * 3600)
     ingest_stage.warm()  # dictionaries load now, not on the first article after ready
     article_table = app.Table(topics.TABLE_ARTICLE_INDEX, default=None, key_type=str,
                               partitions=1)
@@ -67,7 +67,8 @@ def create_app(settings: WirestreamSettings, metrics: WirestreamMetrics) -> faus
         article_table, window_seconds=settings.article_dedup_window_hours * 3600,
         rule=MatchRule(jaccard=settings.near_dup_jaccard,
                        containment=settings.near_dup_containment),
-        story_threshold=settings.story_threshold, max_future_skew_seconds=skew, now=_now,
+        story_threshold=settings.story_threshold, now=_now,
+        max_entries=settings.article_index_max_entries,
         max_message_bytes=settings.max_message_bytes)
     article_table.on_recover(_rebuild(article_stage.rebuild))
     event_table = app.Table(topics.TABLE_EVENT_STATE, default=None, key_type=str,
@@ -75,7 +76,8 @@ def create_app(settings: WirestreamSettings, metrics: WirestreamMetrics) -> faus
     event_stage = events.EventStage(
         event_table, window_seconds=settings.event_window_days * 86400,
         update_interval_seconds=settings.event_update_interval_seconds,
-        max_article_refs=settings.event_max_article_refs, max_future_skew_seconds=skew)
+        max_article_refs=settings.event_max_article_refs,
+        max_per_partition=-(-settings.event_state_max_entries // settings.partitions))
     event_table.on_recover(_rebuild(event_stage.rebuild))
 
     async def send(outputs: Iterable[Output]) -> None:

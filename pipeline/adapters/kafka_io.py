@@ -46,6 +46,8 @@ def ensure_topics(settings: WirestreamSettings) -> list[str]:
             configs = {"max.message.bytes": str(settings.max_message_bytes)}
             if spec.compacted:
                 configs["cleanup.policy"] = "compact"
+            if spec.broker_timestamped:
+                configs["message.timestamp.type"] = "LogAppendTime"
             try:
                 admin.create_topics([NewTopic(spec.name, spec.partitions,
                                               settings.replication_factor,

@@ -99,7 +99,7 @@ def evaluate(rows: Sequence[dict[str, Any]], **index_options: Any) -> dict[str, 
     for row in rows:
         article = Article.model_validate(_article_fields(row))
         decision = index.decide(article)
-        index.expire(index.watermark)
+        index.expire(index.clock)
         ids.append(article.id)
         stories.append(decision.story_id)
         if decision.duplicate_of is not None:

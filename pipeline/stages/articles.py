@@ -20,7 +20,6 @@ from pipeline.stages.outputs import Clock, Output, fit, outcome, rejection
 from pipeline.steps.article_dedup.article_index import ArticleIndex, Decision, StoredEntry
 from pipeline.steps.article_dedup.near_dup import MatchRule
 from pipeline.steps.events.identity import make_candidates
-from pipeline.steps.state.expiry import bounded_event_time
 from schemas.records import ArticleOutcome, ValidArticle
 
 NAME = "dedup_articles"
@@ -36,13 +35,12 @@ class ArticleResult:
 
 class ArticleStage:
     def __init__(self, store: MutableMapping[str, StoredEntry], *, window_seconds: float,
-                 rule: MatchRule, story_threshold: float, max_future_skew_seconds: float,
-                 now: Clock, max_message_bytes: int = MAX_MESSAGE_BYTES,
+                 rule: MatchRule, story_threshold: float, now: Clock,
+                 max_entries: int | None = None, max_message_bytes: int = MAX_MESSAGE_BYTES,
                  timer: Callable[[], float] = time.perf_counter) -> None:
         self.max_message_bytes = max_message_bytes
         self.index = ArticleIndex(store, window_seconds=window_seconds, rule=rule,
-                                  story_threshold=story_threshold)
-        self.skew = max_future_skew_seconds
+                                  story_threshold=story_threshold, max_entries=max_entries)
         self.now = now
         self.timer = timer
 
@@ -56,9 +54,8 @@ class ArticleStage:
     def process(self, record: ValidArticle) -> ArticleResult:
         article = record.article
         start = self.timer()
-        decision = self.index.decide(article, record.sketch)
-        expired = self.index.expire(bounded_event_time(
-            self.index.watermark, record.ingest_ts, self.skew))
+        decision = self.index.decide(article, record.sketch, arrived_ts=record.ingest_ts)
+        expired = self.index.expire(self.index.clock)
         seconds = self.timer() - start
         # A copy's events count as mentions of its original's events: same reference day.
         candidates = make_candidates(

@@ -3,7 +3,7 @@ its canonical event's state, emits the mention, and emits the enriched event whe
 or its throttle allows an update.
 
 It owns everything about event state in one place (the shape of bytewax's `StatefulLogic`):
-the merge, the throttle of re-emitted updates, event-time expiry, and the rebuild of the
+the merge, the throttle of re-emitted updates, expiry by arrival time, and the rebuild of the
 derived indices after the `event-state` table is recovered. The store is a Faust table in the
 worker (a write or delete made while processing a record goes to that record's changelog
 partition) and a dict in tests.
@@ -20,7 +20,7 @@ from pipeline import topics
 from pipeline.stages.outputs import Output
 from pipeline.steps.events.aggregate import EventAggregate, merge_mention
 from pipeline.steps.events.enrich import enrich_event
-from pipeline.steps.state.expiry import ExpiryIndex, bounded_event_time
+from pipeline.steps.state.expiry import ExpiryIndex
 from pipeline.steps.state.throttle import UpdateThrottle
 from schemas.records import EnrichedEvent, EventCandidate, EventMention
 
@@ -41,15 +41,14 @@ class EventResult:
 class EventStage:
     def __init__(self, store: MutableMapping[str, StoredAggregate], *, window_seconds: float,
                  update_interval_seconds: float, max_article_refs: int,
-                 max_future_skew_seconds: float,
+                 max_per_partition: int | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.store = store
-        self.expiry = ExpiryIndex(window_seconds)
+        self.expiry = ExpiryIndex(window_seconds, max_per_partition)
         # (event-state partition, record): a flush goes into that partition's transaction.
         self.throttle: UpdateThrottle[tuple[int, EnrichedEvent]] = UpdateThrottle(
             update_interval_seconds, clock)
         self.max_article_refs = max_article_refs
-        self.skew = max_future_skew_seconds
 
     def __len__(self) -> int:
         return len(self.expiry)
@@ -63,13 +62,14 @@ class EventStage:
         if not counted:
             return EventResult(counted=False, repeated=True, outputs=[], expired=0)
         aggregate.partition = partition
+        aggregate.last_arrival_ts = max(aggregate.last_arrival_ts or candidate.ingest_ts,
+                                        candidate.ingest_ts)
         record = enrich_event(key, aggregate)
         emit_now = self.throttle.offer(key, (partition, record), first=previous is None)
         if emit_now is not None:  # stored with the state: what a restart must not repeat
             aggregate.emitted_revision = aggregate.revision
         self.store[key] = aggregate.model_dump(mode="json")
-        self.expiry.touch(key, partition, bounded_event_time(
-            candidate.published_at.timestamp(), candidate.ingest_ts, self.skew))
+        self.expiry.touch(key, partition, aggregate.last_arrival_ts)
         expired = self._expire(partition)
         mention = mention_of(candidate)
         outputs = [Output(topics.EVENTS_MENTIONS, mention.mention_id, mention)]
@@ -92,7 +92,9 @@ class EventStage:
         """Derive the expiry index from the recovered store; re-queue unsent updates."""
         for key, stored in self.store.items():
             aggregate = EventAggregate.model_validate(stored)
-            self.expiry.touch(key, aggregate.partition or 0, aggregate.last_seen.timestamp())
+            # State written before arrival times were kept expires by its last mention's date.
+            arrived = aggregate.last_arrival_ts or aggregate.last_seen.timestamp()
+            self.expiry.touch(key, aggregate.partition or 0, arrived)
             # An update the throttle held back died with its worker: emit it again.
             if aggregate.emitted_revision is not None and \
                     aggregate.emitted_revision < aggregate.revision:

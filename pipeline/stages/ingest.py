@@ -20,6 +20,7 @@ from pipeline.stages.extractors import Extractor
 from pipeline.stages.outputs import Clock, Output, fit, rejection
 from pipeline.steps import validate
 from pipeline.steps.article_dedup.article_index import sketch
+from pipeline.steps.state.expiry import bounded_time
 from schemas.records import Article, Evidence, ExtractedEvent, ValidArticle
 
 VALIDATE = validate.STAGE  # the agent's name
@@ -41,12 +42,14 @@ class IngestResult:
 class IngestStage:
     def __init__(self, extract: Extractor, *, max_article_bytes: int, attempts: int,
                  now: Clock, max_message_bytes: int = MAX_MESSAGE_BYTES,
+                 max_future_skew_seconds: float = 3600.0,
                  timer: Callable[[], float] = time.perf_counter) -> None:
         self.extract = extract
         self.max_article_bytes = max_article_bytes
         self.max_message_bytes = max_message_bytes
         self.attempts = attempts
         self.now = now
+        self.skew = max_future_skew_seconds
         self.timer = timer
 
     def warm(self) -> None:
@@ -55,6 +58,9 @@ class IngestStage:
         self.process(_WARM_UP, "warm-up:0:0", 0.0)
 
     def process(self, value: bytes, ref: str, ingest_ts: float) -> IngestResult:
+        """`ingest_ts`: the input record's timestamp, the arrival time every expiry clock
+        downstream runs on; capped here at now + skew (a producer clock far ahead)."""
+        ingest_ts = bounded_time(ingest_ts, self.now().timestamp(), self.skew)
         result = IngestResult(outputs=[])
         try:
             with _timed(result.seconds, VALIDATE, self.timer):

@@ -54,26 +54,32 @@ def settled_gauge(worker: WorkerProcess, table: str, timeout: float = 10.0) -> f
     raise TimeoutError(f"state gauge for {table} did not settle")
 
 
-def test_state_stays_flat_over_a_long_stream_with_a_short_window(bootstrap_servers, tmp_path):
-    settings = isolated_settings(bootstrap_servers, tmp_path, article_dedup_window_hours=24,
-                                 event_window_days=1)
+def test_state_is_kept_by_arrival_time_and_bounded(bootstrap_servers, tmp_path):
+    # A 5-second window: entries go once they arrived 5 s before the newest input, whatever
+    # their publish dates (eight days of them here), and never more than the bound are kept.
+    window, bound, per_batch = 5.0, 60, 40
+    settings = isolated_settings(bootstrap_servers, tmp_path,
+                                 article_dedup_window_hours=window / 3600,
+                                 article_index_max_entries=bound)
     ensure_topics(settings)
     worker = WorkerProcess(settings, tmp_path / "worker.log").start()
     raw = T.TopicNames(settings.topic_prefix)[T.ARTICLES_RAW]
-    per_day, sizes = 40, []
+    sizes = []
     try:
-        for day in range(8):  # eight days of event time through a one-day window
-            sent = publish(settings, raw, articles_for_day(day, per_day, seed=day))
-            outcomes = wait_for_outcomes(settings, sent)
-            assert len(outcomes) == per_day
+        for day in range(6):
+            if day:
+                time.sleep(window + 1)  # the previous batch is older than the window now
+            count = per_batch if day < 5 else 2 * bound  # the last batch outgrows the bound
+            sent = publish(settings, raw, articles_for_day(day, count, seed=day))
+            assert len(wait_for_outcomes(settings, sent)) == count
             sizes.append(settled_gauge(worker, T.TABLE_ARTICLE_INDEX))
         expired = worker.sample("wirestream_state_expired_total", table="article-index")
     finally:
         worker.stop()
-    # A one-day window holds at most two days' articles, however long the stream runs.
-    assert max(sizes[2:]) <= 2 * per_day, sizes
-    assert sizes[-1] <= sizes[2] + per_day // 2, sizes
-    assert expired is not None and expired >= 4 * per_day
+    # Each batch of 40 finds the previous one expired (the first input of a batch sweeps it).
+    assert sizes[:5] == [per_batch] * 5, sizes
+    assert sizes[5] == bound, sizes
+    assert expired == 5 * per_batch + 2 * bound - bound, expired
 
 
 @pytest.fixture

@@ -67,11 +67,46 @@ def test_expiry_is_by_event_time_and_duplicates_need_the_window():
     body = bodies(1)[0]
     index = ArticleIndex({}, window_seconds=10 * HOUR)
     index.decide(art("a", body))
-    assert index.expire(index.watermark) == 0
+    assert index.expire(index.clock) == 0
     index.decide(art("z", bodies(1, seed=9)[0], 11))
-    assert index.expire(index.watermark) == 1
+    assert index.expire(index.clock) == 1
     assert "a" not in index.store and len(index) == 1
     assert index.decide(art("b", body, 12)).duplicate_of is None
+
+
+def test_a_backfill_next_to_a_live_feed_keeps_both_and_an_outlier_moves_nothing():
+    # Publish dates 20 years apart arriving side by side, plus one article dated 10 years
+    # ahead: expiry runs on arrival, so every copy still finds its original.
+    texts = bodies(41)
+    index = ArticleIndex({}, window_seconds=72 * HOUR)
+    now = (T0 + timedelta(days=7000)).timestamp()
+    for i in range(20):
+        index.decide(art(f"old{i}", texts[i], hours=-24 * 365 * 20 + i), arrived_ts=now + i)
+        index.decide(art(f"new{i}", texts[20 + i], hours=i), arrived_ts=now + i + 0.5)
+        index.expire(index.clock)
+    index.decide(art("future", texts[40], hours=24 * 365 * 10), arrived_ts=now + 30)
+    assert index.expire(index.clock) == 0 and len(index) == 41
+    for i in range(20):
+        assert index.decide(art(f"old-copy{i}", texts[i], hours=-24 * 365 * 20 + i + 5),
+                            arrived_ts=now + 40).duplicate_of == f"old{i}"
+        assert index.decide(art(f"new-copy{i}", texts[20 + i], hours=i + 5),
+                            arrived_ts=now + 40).duplicate_of == f"new{i}"
+    # Matching stays by publish time: a copy dated outside the window is new.
+    assert index.decide(art("late", texts[0], hours=-24 * 365 * 20 + 200),
+                        arrived_ts=now + 41).duplicate_of is None
+    # And arrival time does expire: three days of arrivals later, the old entries are gone.
+    index.decide(art("tick", bodies(1, seed=8)[0], hours=80), arrived_ts=now + 80 * HOUR)
+    assert index.expire(index.clock) == 42 and set(index.store) == {"tick"}
+
+
+def test_the_index_holds_at_most_max_entries_the_earliest_arrivals_going_first():
+    texts = bodies(30)
+    index = ArticleIndex({}, max_entries=10)
+    for i, text in enumerate(texts):
+        index.decide(art(f"a{i}", text, hours=-i), arrived_ts=1000.0 + i)  # dates descending
+        index.expire(index.clock)
+        assert len(index) == len(index.store) <= 10
+    assert set(index.store) == {f"a{i}" for i in range(20, 30)}
 
 
 def test_state_stays_flat_over_a_long_stream():
@@ -80,7 +115,7 @@ def test_state_stays_flat_over_a_long_stream():
     sizes = []
     for i in range(3000):
         index.decide(art(f"id{i}", texts[i % 300] + f" marker{i}", hours=i * 0.1))
-        index.expire(index.watermark)
+        index.expire(index.clock)
         sizes.append((len(index.store), len(index), index.story_count, len(index._expiry)))
     late = sizes[1000:]
     assert max(s[0] for s in late) <= 52
@@ -110,9 +145,9 @@ def test_rebuild_reproduces_event_time_decay_decisions():
     live = ArticleIndex({})
     for a in articles[:14]:
         live.decide(a)
-        live.expire(live.watermark)
+        live.expire(live.clock)
     restored = ArticleIndex(copy.deepcopy(live.store))
     for a in articles[14:]:
         assert restored.decide(a) == live.decide(a)
-        assert restored.expire(restored.watermark) == live.expire(live.watermark)
+        assert restored.expire(restored.clock) == live.expire(live.clock)
     assert json.dumps(live.store, sort_keys=True) == json.dumps(restored.store, sort_keys=True)

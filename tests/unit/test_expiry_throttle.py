@@ -1,4 +1,4 @@
-from pipeline.steps.state.expiry import ExpiryIndex, bounded_event_time
+from pipeline.steps.state.expiry import ExpiryIndex, bounded_time
 from pipeline.steps.state.throttle import UpdateThrottle
 
 HOUR = 3600.0
@@ -24,6 +24,18 @@ def test_touch_moves_a_key_forward_in_time():
     assert index.expired(0) == []
     index.touch("clock", 0, 50 * HOUR)
     assert index.expired(0) == ["k"]
+
+
+def test_a_partition_holds_at_most_its_bound_the_oldest_keys_going_first():
+    index = ExpiryIndex(window_seconds=1000 * HOUR, max_per_partition=5)
+    for i in range(12):
+        index.touch(f"p0-{i}", 0, i * HOUR)
+        index.touch(f"p1-{i}", 1, i * HOUR)
+    assert sorted(index.expired(0)) == sorted(f"p0-{i}" for i in range(7))
+    assert len(index) == 17  # partition 1 is swept when it is processed
+    assert sorted(index.expired(1)) == sorted(f"p1-{i}" for i in range(7))
+    index.touch("p0-0", 0, 20 * HOUR)  # a key seen again is new again
+    assert index.expired(0) == ["p0-7"] and len(index) == 10
 
 
 def test_state_stays_flat_over_an_endless_stream():
@@ -70,7 +82,7 @@ def test_quiet_keys_are_forgotten():
     assert not throttle._last_emit
 
 
-def test_a_far_future_publish_date_cannot_run_the_clock_ahead():
+def test_a_timestamp_far_ahead_cannot_run_the_clock_ahead():
     ingest = 1_700_000_000.0
-    assert bounded_event_time(ingest - 50, ingest, 3600) == ingest - 50
-    assert bounded_event_time(ingest + 10 * 365 * 86400, ingest, 3600) == ingest + 3600
+    assert bounded_time(ingest - 50, ingest, 3600) == ingest - 50
+    assert bounded_time(ingest + 10 * 365 * 86400, ingest, 3600) == ingest + 3600

@@ -57,7 +57,7 @@ def ingest_stage(extract=meeting, attempts: int = 3) -> IngestStage:
 
 def article_stage(store: dict, window_hours: float = 72) -> ArticleStage:
     return ArticleStage(store, window_seconds=window_hours * 3600, rule=MatchRule(),
-                        story_threshold=0.22, max_future_skew_seconds=3600, now=lambda: NOW)
+                        story_threshold=0.22, now=lambda: NOW)
 
 
 class Clock:
@@ -70,7 +70,7 @@ class Clock:
 
 def event_stage(store: dict, clock: Clock, interval: float = 5.0) -> EventStage:
     return EventStage(store, window_seconds=7 * 86400, update_interval_seconds=interval,
-                      max_article_refs=20, max_future_skew_seconds=3600, clock=clock)
+                      max_article_refs=20, clock=clock)
 
 
 def only(outputs: list[Output], topic: str) -> list[Output]:
@@ -179,7 +179,28 @@ def test_a_rebuilt_stage_still_recognises_copies_from_its_store():
     assert outcome.record.duplicate_of == "a1"
 
 
-def test_entries_expire_by_event_time():
+def test_an_input_timestamp_far_ahead_of_the_workers_clock_is_capped():
+    year_ahead = NOW.timestamp() + 365 * 86400
+    [out] = ingest_stage().process(raw(), "articles.raw:0:1", year_ahead).outputs
+    assert out.record.ingest_ts == NOW.timestamp() + 3600
+
+
+def test_an_event_of_a_backfill_outlives_a_live_event_dated_years_later():
+    # Both arrive now; the backfill's mentions are dated 2025, the live one years later.
+    store: dict = {}
+    stage = event_stage(store, Clock())
+    first, second = mentions_of_one_event()
+    now = first.ingest_ts + 7000 * 86400
+    live = first.model_copy(update={"event_id": "e-live", "mention_id": "m-live",
+                                    "published_at": first.published_at + timedelta(days=7000),
+                                    "ingest_ts": now + 1})
+    assert stage.process(first.model_copy(update={"ingest_ts": now}), 0).expired == 0
+    assert stage.process(live, 0).expired == 0
+    again = stage.process(second.model_copy(update={"ingest_ts": now + 2}), 0)
+    assert again.repeated and set(store) == {first.event_id, "e-live"}
+
+
+def test_entries_expire_by_arrival_time():
     store: dict = {}
     stage = article_stage(store, window_hours=1)
     stage.process(valid_record("articles.raw:0:1", raw()))

@@ -8,9 +8,12 @@ The LSH buckets, the exact-body map and the story centroids are derived: `rebuil
 them again from the store (sorted by time), reusing the stored story ids. Duplicates are not
 stored: their outcome names the original, and a re-delivered duplicate decides the same way.
 
-Expiry is by event time: `expire(now_ts)` drops entries published before `now_ts - window`
-from the store and every index, so state stays bounded under an endless stream. Call it
-with `watermark` (the latest publish time seen) after each decision; it is cheap.
+Matching is by publish time: an article is compared with entries published within ± the
+window of its own date. Expiry is by arrival time (`pipeline/steps/state/expiry.py` says
+why): `expire(now_ts)` drops entries that arrived before `now_ts - window`, then the earliest
+arrivals beyond `max_entries`, from the store and every index, so state stays bounded under
+an endless stream whatever dates the articles carry. Call it with `clock` (the latest
+arrival seen) after each decision; it is cheap.
 """
 
 from __future__ import annotations
@@ -31,7 +34,8 @@ StoredEntry = dict[str, Any]  # the JSON object a store holds per article
 class IndexedArticle:
     """What the index remembers of a new article."""
 
-    published_ts: float  # publish time, epoch seconds (event time)
+    published_ts: float  # publish time, epoch seconds (event time): what matching compares
+    arrived_ts: float  # arrival (ingest) time, epoch seconds: what expiry compares
     fingerprint: str  # exact-body fingerprint (16 hex)
     signature: str  # MinHash signature, base64 of little-endian uint32
     shingles: int  # number of distinct word 3-shingles (for containment)
@@ -39,12 +43,15 @@ class IndexedArticle:
     terms: dict[str, float]  # story feature vector (unit, top terms)
 
     def to_store(self) -> StoredEntry:
-        return {"ts": self.published_ts, "fp": self.fingerprint, "sig": self.signature,
-                "n": self.shingles, "story": self.story_id, "terms": self.terms}
+        return {"ts": self.published_ts, "in": self.arrived_ts, "fp": self.fingerprint,
+                "sig": self.signature, "n": self.shingles, "story": self.story_id,
+                "terms": self.terms}
 
     @classmethod
     def from_store(cls, entry: StoredEntry) -> IndexedArticle:
-        return cls(published_ts=entry["ts"], fingerprint=entry["fp"], signature=entry["sig"],
+        # Entries written before arrival times were kept expire by their publish time.
+        return cls(published_ts=entry["ts"], arrived_ts=entry.get("in", entry["ts"]),
+                   fingerprint=entry["fp"], signature=entry["sig"],
                    shingles=entry.get("n", 0), story_id=entry["story"], terms=entry["terms"])
 
 
@@ -81,12 +88,14 @@ class ArticleIndex:
         store: MutableMapping[str, StoredEntry],
         *,
         window_seconds: float = 72 * 3600.0,
+        max_entries: int | None = None,
         rule: near_dup.MatchRule | None = None,
         story_threshold: float = 0.22,
         lsh: near_dup.LshParams | None = None,
     ) -> None:
         self.store = store
         self.window_seconds = window_seconds
+        self.max_entries = max_entries
         self.rule = rule or near_dup.MatchRule()
         self.lsh_params = lsh or near_dup.LshParams()
         self.story_threshold = story_threshold
@@ -97,18 +106,18 @@ class ArticleIndex:
         self._lsh = near_dup.LshIndex(self.lsh_params)
         self._stories = stories.StoryIndex(self.story_threshold)
         self._exact: dict[str, str] = {}
-        self._expiry: list[tuple[float, str]] = []
-        self.watermark = float("-inf")
+        self._expiry: list[tuple[float, str]] = []  # (arrived_ts, id), earliest first
+        self.clock = float("-inf")  # latest arrival seen
         entries = [(k, IndexedArticle.from_store(v)) for k, v in self.store.items()]
-        for article_id, entry in sorted(entries, key=lambda kv: (kv[1].published_ts, kv[0])):
+        for article_id, entry in sorted(entries, key=lambda kv: (kv[1].arrived_ts, kv[0])):
             self._index(article_id, entry, near_dup.decode_signature(entry.signature))
 
     def _index(self, article_id: str, entry: IndexedArticle, sig: near_dup.Signature) -> None:
         self._lsh.add(article_id, sig, entry.shingles)
         self._exact.setdefault(entry.fingerprint, article_id)
         self._stories.add(article_id, entry.story_id, entry.terms, entry.published_ts)
-        heapq.heappush(self._expiry, (entry.published_ts, article_id))
-        self.watermark = max(self.watermark, entry.published_ts)
+        heapq.heappush(self._expiry, (entry.arrived_ts, article_id))
+        self.clock = max(self.clock, entry.arrived_ts)
 
     def _entry(self, article_id: str) -> IndexedArticle | None:
         stored = self.store.get(article_id)
@@ -121,11 +130,13 @@ class ArticleIndex:
     def story_count(self) -> int:
         return self._stories.story_count
 
-    def decide(self, article: Article, sketched: ArticleSketch | None = None) -> Decision:
+    def decide(self, article: Article, sketched: ArticleSketch | None = None,
+               arrived_ts: float | None = None) -> Decision:
         """Duplicate of a live article (exact or near), or new with a story; records new ones.
 
         `sketched` is `sketch(article)` computed earlier (in the worker: in parallel, before
-        this sequential stage); without it the sketch is computed here.
+        this sequential stage); without it the sketch is computed here. `arrived_ts` is when
+        the input arrived (the worker: its broker timestamp); without it, the publish time.
         """
         ts = article.published_at.timestamp()
         own = self._entry(article.id)
@@ -140,7 +151,8 @@ class ArticleIndex:
         if match is not None and self._in_window(match[0], ts):
             return self._duplicate(match[0], round(match[1], 4))
         story_id = self._stories.assign(article.id, sk.terms, ts)
-        entry = IndexedArticle(published_ts=ts, fingerprint=sk.fingerprint,
+        entry = IndexedArticle(published_ts=ts, arrived_ts=ts if arrived_ts is None
+                               else arrived_ts, fingerprint=sk.fingerprint,
                                signature=sk.signature, shingles=sk.shingles, story_id=story_id,
                                terms=sk.terms)
         self.store[article.id] = entry.to_store()
@@ -157,13 +169,15 @@ class ArticleIndex:
         return Decision(original, similarity, entry.story_id, published)
 
     def expire(self, now_ts: float) -> int:
-        """Forget entries published before `now_ts - window`; returns how many went."""
+        """Forget entries that arrived before `now_ts - window`, then the earliest arrivals
+        beyond `max_entries`; returns how many went."""
         cutoff = now_ts - self.window_seconds
         removed = 0
-        while self._expiry and self._expiry[0][0] < cutoff:
+        while self._expiry and (self._expiry[0][0] < cutoff or (
+                self.max_entries is not None and len(self._lsh) > self.max_entries)):
             ts, article_id = heapq.heappop(self._expiry)
             entry = self._entry(article_id)
-            if entry is None or entry.published_ts != ts:
+            if entry is None or entry.arrived_ts != ts:
                 continue  # stale heap item: already gone or re-recorded later
             del self.store[article_id]
             self._lsh.remove(article_id)

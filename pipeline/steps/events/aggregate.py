@@ -31,6 +31,7 @@ class EventAggregate(BaseModel):
     num_mentions: int = 0
     first_seen: datetime
     last_seen: datetime
+    last_arrival_ts: float | None = None  # latest mention's arrival (epoch s): expiry's clock
     articles: list[ArticleRef] = Field(default_factory=list)
     num_articles: int = 0
     recent_article_ids: list[str] = Field(default_factory=list)  # bounded, to count distinct
