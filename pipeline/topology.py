@@ -26,6 +26,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable
+from concurrent.futures import Future
 from datetime import UTC, datetime
 
 import faust
@@ -34,6 +35,7 @@ from faust.types import TP
 from pipeline import topics
 from pipeline.adapters.kafka_io import LagProbe
 from pipeline.adapters.metrics import WirestreamMetrics
+from pipeline.adapters.recovery import PromptTableManager
 from pipeline.adapters.security import faust_credentials
 from pipeline.adapters.transactions import WirestreamApp, producing_for, transactional
 from pipeline.codec import input_ref
@@ -60,7 +62,12 @@ def create_app(settings: WirestreamSettings, metrics: WirestreamMetrics) -> faus
         load_extractor(settings.extractor), max_article_bytes=settings.input_limit,
         attempts=settings.step_attempts, now=_now, max_message_bytes=settings.max_message_bytes,
         max_future_skew_seconds=settings.max_future_skew_hours * 3600)
-    ingest_stage.warm()  # dictionaries load now, not on the first article after ready
+    # The dictionaries build (seconds) while Faust starts, joins and recovers, not on the first
+    # article: the validate agent and the readiness gauge wait for them.
+    warmed = ingest_stage.warm_in_background()
+    started = time.monotonic()
+    warmed.add_done_callback(lambda _: log.info("extraction dictionaries built in %.1fs",
+                                                time.monotonic() - started))
     article_table = app.Table(topics.TABLE_ARTICLE_INDEX, default=None, key_type=str,
                               partitions=1)
     article_stage = articles.ArticleStage(
@@ -87,6 +94,7 @@ def create_app(settings: WirestreamSettings, metrics: WirestreamMetrics) -> faus
 
     @app.agent(topic[topics.ARTICLES_RAW], name=ingest.VALIDATE)
     async def validate_articles(stream: faust.StreamT) -> None:
+        await asyncio.wrap_future(warmed)
         async for event in transactional(app, stream):
             msg = event.message
             ref = input_ref(msg.topic, msg.partition, msg.offset)
@@ -123,7 +131,7 @@ def create_app(settings: WirestreamSettings, metrics: WirestreamMetrics) -> faus
         metrics.state_entries.labels(topics.TABLE_EVENT_STATE).set(len(event_stage))
         metrics.state_entries.labels(topics.TABLE_ARTICLE_INDEX).set(len(article_stage))
 
-    _report_readiness(app, metrics)
+    _report_readiness(app, metrics, warmed)
     _report_lag(app, settings, metrics)
     return app
 
@@ -146,6 +154,7 @@ def _faust_app(settings: WirestreamSettings) -> WirestreamApp:
         consumer_auto_offset_reset="earliest",
         stream_buffer_maxsize=settings.stream_buffer_records,
         producer_max_request_size=settings.max_message_bytes,
+        TableManager=PromptTableManager,  # recovery ends when read: pipeline/adapters/recovery.py
         web_enabled=False,
         key_serializer="raw",
         value_serializer="raw",
@@ -161,9 +170,17 @@ def _rebuild(rebuild: Callable[[], None]) -> Callable[[], Awaitable[None]]:
     return on_recover
 
 
-def _report_readiness(app: faust.App, metrics: WirestreamMetrics) -> None:
-    """`wirestream_worker_ready` and `wirestream_recovery_seconds` from rebalance signals."""
+def _report_readiness(app: faust.App, metrics: WirestreamMetrics, warmed: Future[None]) -> None:
+    """`wirestream_worker_ready` (tables recovered and dictionaries built) and
+    `wirestream_recovery_seconds`, from rebalance signals."""
     assigned_at = [time.monotonic()]
+    recovered = [False]
+
+    def update() -> None:  # also called from the warm-up thread: a gauge is thread-safe
+        if recovered[0] and warmed.done() and warmed.exception() is None:
+            metrics.ready.set(1)
+
+    warmed.add_done_callback(lambda _: update())
 
     @app.on_partitions_assigned.connect
     async def on_assigned(sender: faust.App, assigned: object, **kwargs: object) -> None:
@@ -173,7 +190,8 @@ def _report_readiness(app: faust.App, metrics: WirestreamMetrics) -> None:
     async def on_recovered(sender: faust.App, **kwargs: object) -> None:
         # Sent after table recovery: state is complete, processing resumes.
         metrics.recovery_seconds.set(time.monotonic() - assigned_at[0])
-        metrics.ready.set(1)
+        recovered[0] = True
+        update()
 
 
 def _report_lag(app: faust.App, settings: WirestreamSettings,

@@ -8,8 +8,10 @@ a step that raises is retried as `pipeline.errors.policy` says, then dead-letter
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -56,6 +58,22 @@ class IngestStage:
         """Run the extractor once on a short article, so dictionaries and automata are built
         before the worker takes traffic (they load on first use, in seconds)."""
         self.process(_WARM_UP, "warm-up:0:0", 0.0)
+
+    def warm_in_background(self) -> Future[None]:
+        """`warm` in a thread: the dictionaries build while the worker joins its group and
+        recovers its tables. The caller waits for the future before the first article."""
+        done: Future[None] = Future()
+
+        def run() -> None:
+            try:
+                self.warm()
+            except BaseException as exc:  # noqa: BLE001 - handed to whoever waits
+                done.set_exception(exc)
+            else:
+                done.set_result(None)
+
+        threading.Thread(target=run, name="wirestream-warm-up", daemon=True).start()
+        return done
 
     def process(self, value: bytes, ref: str, ingest_ts: float) -> IngestResult:
         """`ingest_ts`: the input record's timestamp, the arrival time every expiry clock
