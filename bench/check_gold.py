@@ -31,8 +31,9 @@ def _is_cameo(code: str) -> bool:
 
 
 def problems(path: Path) -> tuple[list[str], int, int]:
-    found: list[str] = []
-    records = load_gold_raw(path)
+    rows = load_gold_raw(path)
+    found: list[str] = [f"line {n}: {reason}" for n, reason in rows.bad]
+    records = rows.good
     events = 0
     for article, _, raw_events in records:
         for event in raw_events:

@@ -20,31 +20,39 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from pipeline.evaluation.rows import Rows, read_rows
 from pipeline.steps.article_dedup.article_index import ArticleIndex
 from schemas.records import Article
 
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
-def load_labelled(path: Path) -> list[dict[str, Any]]:
-    """Rows in processing order; a row without `published_at` takes its predecessor's time."""
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip()]
+def load_labelled(path: Path) -> Rows[dict[str, Any]]:
+    """Rows in processing order; a row without `published_at` takes its predecessor's time.
+    Rows that are not an article (no id, empty body, bad date ...) are reported, not scored."""
+    rows = read_rows(path, _checked)
     last = _EPOCH.isoformat()
-    for row in rows:
+    for row in rows.good:
         if row.get("published_at"):
             last = row["published_at"]
         else:
             row["published_at"] = last
-    keyed = [(Article.model_validate({"body": "-", **_article_fields(row)}).published_at, i)
-             for i, row in enumerate(rows)]
-    return [rows[i] for _, i in sorted(keyed)]
+    keyed = [(Article.model_validate(_article_fields(row)).published_at, i)
+             for i, row in enumerate(rows.good)]
+    rows.good = [rows.good[i] for _, i in sorted(keyed)]
+    return rows
+
+
+def _checked(row: dict[str, Any]) -> dict[str, Any]:
+    Article.model_validate(_article_fields({"published_at": _EPOCH.isoformat(), **row}))
+    return row
 
 
 def _article_fields(row: dict[str, Any]) -> dict[str, Any]:
     return {"id": str(row["id"]), "source": row.get("source") or "unknown",
             "title": row.get("title") or "", "body": row["body"],
-            "published_at": row["published_at"], "language": row.get("language") or "en"}
+            "published_at": row.get("published_at") or _EPOCH.isoformat(),
+            "language": row.get("language") or "en"}
 
 
 def pair_count(n: int) -> int:
@@ -123,7 +131,10 @@ def evaluate(rows: Sequence[dict[str, Any]], **index_options: Any) -> dict[str, 
 
 def run(labelled: Path, console: Console) -> dict:
     """CLI entry: score `labelled`, print a table, then one JSON object as the last line."""
-    result = evaluate(load_labelled(labelled))
+    rows = load_labelled(labelled)
+    if rows.bad:
+        console.print(f"[yellow]{rows.summary()}[/]")
+    result = {**evaluate(rows.good), "bad_rows": len(rows.bad)}
     table = Table(title=f"dedup + stories on {labelled.name} ({result['articles']} articles)")
     table.add_column("task")
     table.add_column("precision", justify="right")

@@ -43,6 +43,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from pipeline.evaluation.rows import Rows, read_rows
 from pipeline.reference.countries import countries
 from pipeline.settings import WirestreamSettings
 from pipeline.stages.extractors import load_extractor
@@ -196,21 +197,23 @@ def load_gold(path: Path, corpora: Path | None = None) -> list[tuple[Article, li
     An article is either given in full or referenced into a corpus (docs/annotation.md):
     `{"corpus": NAME, "id": ID, "chars": N}` is the first N characters of that article's body
     in `corpora/NAME` (default: `../shared/corpora` beside the project)."""
-    return [(article, events) for article, events, _ in load_gold_raw(path, corpora)]
+    return [(article, events) for article, events, _ in load_gold_raw(path, corpora).good]
 
 
-def load_gold_raw(path: Path, corpora: Path | None = None
-                  ) -> list[tuple[Article, list[GoldEvent], list[dict[str, Any]]]]:
-    """`load_gold` plus each record's raw gold events (for checks on the annotation)."""
-    records = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            raw = json.loads(line)
-            article = _article(raw["article"], corpora or DEFAULT_CORPORA)
-            events = raw.get("events", [])
-            records.append((article, [parse_gold_event(e, i, article.body)
-                                      for i, e in enumerate(events)], events))
-    return records
+GoldRecord = tuple[Article, list[GoldEvent], list[dict[str, Any]]]
+
+
+def load_gold_raw(path: Path, corpora: Path | None = None) -> Rows[GoldRecord]:
+    """`load_gold` plus each record's raw gold events (for checks on the annotation), and
+    the rows that could not be read."""
+
+    def parse(raw: dict[str, Any]) -> GoldRecord:
+        article = _article(raw["article"], corpora or DEFAULT_CORPORA)
+        events = raw.get("events", [])
+        return article, [parse_gold_event(e, i, article.body)
+                         for i, e in enumerate(events)], events
+
+    return read_rows(path, parse)
 
 
 DEFAULT_CORPORA = Path(__file__).resolve().parents[3] / "shared" / "corpora"
@@ -384,12 +387,16 @@ def worker_extractor(settings: WirestreamSettings) -> Extractor:
 
 def run(gold: Path, console: Console) -> dict:
     """Score the worker's extraction on `gold`; print a table, then one JSON line last."""
-    scores = score(load_gold(gold), worker_extractor(WirestreamSettings()))
+    rows = load_gold_raw(gold)
+    if rows.bad:
+        console.print(f"[yellow]{rows.summary()}[/]")
+    records = [(article, events) for article, events, _ in rows.good]
+    scores = score(records, worker_extractor(WirestreamSettings()))
     console.print(render(scores, f"event extraction vs {gold.name} ({scores.articles} articles)"))
     if scores.missed:
         console.print(f"missed required: {', '.join(scores.missed[:40])}"
                       + (" ..." if len(scores.missed) > 40 else ""))
-    summary = scores.summary()
+    summary = {**scores.summary(), "bad_rows": len(rows.bad)}
     console.file.flush()
     # One compact line, last, for machines (print_json would pretty-print over many lines).
     sys.stdout.write(json.dumps(summary) + "\n")

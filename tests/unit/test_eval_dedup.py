@@ -45,7 +45,24 @@ def test_load_orders_by_time_and_keeps_file_order_for_ties(tmp_path):
              {"id": "0", "body": "x", "published_at": "2025-01-01"}]
     path = tmp_path / "l.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in lines))
-    assert [r["id"] for r in dedup.load_labelled(path)] == ["1", "3", "0", "2"]
+    assert [r["id"] for r in dedup.load_labelled(path).good] == ["1", "3", "0", "2"]
+
+
+def test_bad_rows_are_reported_by_line_and_the_rest_is_scored(tmp_path):
+    good = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines()[:6]]
+    bad = ['{"id": "e", "body": ""}', "{not json", "[1, 2]", '{"body": "no id here"}',
+           '{"id": "d", "body": "x", "published_at": "not a date"}']
+    lines = [json.dumps(good[0]), *bad[:3], *map(json.dumps, good[1:]), *bad[3:]]
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    console = Console(record=True, width=1000)
+    result = dedup.run(path, console)
+    assert (result["articles"], result["bad_rows"]) == (6, 5)
+    text = console.export_text()
+    assert "5 bad rows skipped" in text
+    for number in (2, 3, 4, 10, 11):
+        assert f"line {number} (" in text
+    assert "body" in text and "missing 'id'" in text and "invalid JSON" in text
 
 
 def test_floor_on_committed_dev_set_and_last_line_is_json():

@@ -141,6 +141,22 @@ def test_run_prints_one_json_line_last(tmp_path: Path, capsys: pytest.CaptureFix
             "status_accuracy", "tp", "fp", "fn", "matched"} <= set(summary)
 
 
+def test_unreadable_gold_rows_are_reported_and_the_rest_scored(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    record = {"article": {"id": "x", "source": "t", "body": "Egypt rejected the US plan.",
+                          "published_at": "2025-02-04"},
+              "events": [{"source": "EGY", "target": "USA", "root": "12"}]}
+    empty = {"article": {"id": "y", "source": "t", "body": "", "published_at": "2025-02-04"}}
+    path = tmp_path / "gold.jsonl"
+    path.write_text("\n".join([json.dumps(record), "{broken", json.dumps(empty),
+                                json.dumps({"events": []})]) + "\n")
+    summary = run(path, Console(file=None, width=1000))
+    out = capsys.readouterr().out
+    assert summary["bad_rows"] == 3 and summary["articles"] == 1
+    assert "3 bad rows skipped: line 2 (invalid JSON" in out
+    assert "line 3 (body:" in out and "line 4 (missing 'article')" in out
+
+
 # -- quality floors: regressions fail here -------------------------------------------------
 
 def test_seed_required_events_all_found() -> None:
