@@ -62,12 +62,7 @@ def create_app(settings: WirestreamSettings, metrics: WirestreamMetrics) -> faus
         load_extractor(settings.extractor), max_article_bytes=settings.input_limit,
         attempts=settings.step_attempts, now=_now, max_message_bytes=settings.max_message_bytes,
         max_future_skew_seconds=settings.max_future_skew_hours * 3600)
-    # The dictionaries build (seconds) while Faust starts, joins and recovers, not on the first
-    # article: the validate agent and the readiness gauge wait for them.
-    warmed = ingest_stage.warm_in_background()
-    started = time.monotonic()
-    warmed.add_done_callback(lambda _: log.info("extraction dictionaries built in %.1fs",
-                                                time.monotonic() - started))
+    warmed = _warm_up(ingest_stage)
     article_table = app.Table(topics.TABLE_ARTICLE_INDEX, default=None, key_type=str,
                               partitions=1)
     article_stage = articles.ArticleStage(
@@ -134,6 +129,16 @@ def create_app(settings: WirestreamSettings, metrics: WirestreamMetrics) -> faus
     _report_readiness(app, metrics, warmed)
     _report_lag(app, settings, metrics)
     return app
+
+
+def _warm_up(ingest_stage: ingest.IngestStage) -> Future[None]:
+    """The dictionaries build (seconds) while Faust starts, joins and recovers, not on the
+    first article: the validate agent and the readiness gauge wait for the future."""
+    warmed = ingest_stage.warm_in_background()
+    started = time.monotonic()
+    warmed.add_done_callback(lambda _: log.info("extraction dictionaries built in %.1fs",
+                                                time.monotonic() - started))
+    return warmed
 
 
 def _faust_app(settings: WirestreamSettings) -> WirestreamApp:
