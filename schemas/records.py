@@ -229,6 +229,9 @@ class ArticleOutcome(_Record):
     article_id: str | None = None
     event_ids: list[str] = Field(default_factory=list)
     duplicate_of: str | None = Field(default=None, description="Article id this one repeats")
+    supersedes: str | None = Field(default=None, description="Article id announced first that "
+                                   "this one, published earlier, takes over from as the "
+                                   "original: later copies name this one")
     similarity: float | None = Field(default=None, ge=0.0, le=1.0)
     story_id: str | None = Field(default=None, description="Articles about the same happening "
                                  "share a story id")

@@ -51,7 +51,8 @@ def outcomes_table(outcomes: Iterable[ArticleOutcome]) -> Table:
     for o in sorted(outcomes, key=lambda o: o.input_ref):
         counts[o.status] += 1
         detail = {
-            "processed": f"{len(o.event_ids)} events",
+            "processed": f"{len(o.event_ids)} events" + (
+                f"; published first: original of {o.supersedes}" if o.supersedes else ""),
             "duplicate": f"copy of {o.duplicate_of}",
             "rejected": o.reason or "",
         }[o.status]

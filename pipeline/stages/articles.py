@@ -68,6 +68,7 @@ class ArticleStage:
             status="duplicate" if decision.is_duplicate else "processed",
             article_id=article.id, event_ids=sorted({c.event_id for c in candidates}),
             duplicate_of=decision.duplicate_of, similarity=decision.similarity,
+            supersedes=decision.supersedes,
             story_id=decision.story_id, published_at=article.published_at,
             decided_at=self.now()), record.ingest_ts))
         # The article is in the index either way: a copy of it is still a copy.

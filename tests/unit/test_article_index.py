@@ -52,6 +52,34 @@ def test_near_duplicate_joins_original_and_new_article_does_not():
     assert set(index.store) == {"a", "c"}  # duplicates are not stored
 
 
+def test_an_earlier_published_copy_arriving_later_takes_over_as_the_original():
+    body = bodies(1)[0]
+    index = ArticleIndex({})
+    first = index.decide(art("syndicated", body, hours=2))  # announced first
+    assert first.duplicate_of is None and first.supersedes is None
+    earlier = index.decide(art("wire", body.replace(".", " ."), hours=0))
+    assert (earlier.duplicate_of, earlier.supersedes) == (None, "syndicated")
+    assert earlier.story_id == first.story_id
+    # Its events keep the day already announced: no event is announced twice.
+    assert earlier.reference_published_at == first.reference_published_at == T0 + timedelta(hours=2)
+    later = index.decide(art("third", body, hours=5))
+    assert (later.duplicate_of, later.story_id) == ("wire", first.story_id)
+    assert later.reference_published_at == T0 + timedelta(hours=2)
+    # A re-delivery answers the same; a restart (store only) decides the same.
+    assert index.decide(art("wire", body, hours=0)) == earlier
+    restored = ArticleIndex(copy.deepcopy(index.store))
+    assert restored.decide(art("fourth", body, hours=6)).duplicate_of == "wire"
+    assert restored.decide(art("syndicated", body, hours=2)) == first
+
+
+def test_a_copy_published_at_the_same_time_leaves_the_first_arrival_original():
+    body = bodies(1)[0]
+    index = ArticleIndex({})
+    index.decide(art("a", body, hours=1))
+    decision = index.decide(art("b", body, hours=1))
+    assert (decision.duplicate_of, decision.supersedes) == ("a", None)
+
+
 def test_redelivery_is_idempotent():
     body, other = bodies(2)
     index = ArticleIndex({})

@@ -179,6 +179,22 @@ def test_a_rebuilt_stage_still_recognises_copies_from_its_store():
     assert outcome.record.duplicate_of == "a1"
 
 
+def test_an_original_arriving_after_its_copy_takes_over_without_new_events():
+    stage = article_stage({})
+    later = (T0 + timedelta(hours=2)).isoformat()
+    copy_out = stage.process(valid_record("articles.raw:0:1", raw(id="copy", source="other",
+                                                                  published_at=later)))
+    original_out = stage.process(valid_record("articles.raw:0:2", raw()))
+    copy_outcome, original_outcome = copy_out.outputs[-1].record, original_out.outputs[-1].record
+    assert isinstance(original_outcome, ArticleOutcome)
+    assert (copy_outcome.status, copy_outcome.duplicate_of) == ("processed", None)
+    assert (original_outcome.status, original_outcome.supersedes) == ("processed", "copy")
+    assert original_outcome.event_ids == copy_outcome.event_ids  # the same events, mentioned again
+    third = stage.process(valid_record("articles.raw:0:3", raw(id="third", source="third",
+                                                               published_at=later)))
+    assert third.outputs[-1].record.duplicate_of == "a1"
+
+
 def test_an_input_timestamp_far_ahead_of_the_workers_clock_is_capped():
     year_ahead = NOW.timestamp() + 365 * 86400
     [out] = ingest_stage().process(raw(), "articles.raw:0:1", year_ahead).outputs

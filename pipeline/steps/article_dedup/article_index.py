@@ -28,6 +28,11 @@ from pipeline.steps.article_dedup import near_dup, stories
 from schemas.records import Article, ArticleSketch
 
 StoredEntry = dict[str, Any]  # the JSON object a store holds per article
+_MAX_TAKEOVERS = 8  # bound on following copy_of links (each takeover adds one)
+
+
+def _utc(ts: float) -> datetime:
+    return datetime.fromtimestamp(ts, tz=UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,18 +46,31 @@ class IndexedArticle:
     shingles: int  # number of distinct word 3-shingles (for containment)
     story_id: str  # story decided when the article arrived
     terms: dict[str, float]  # story feature vector (unit, top terms)
+    # An earlier-published copy that arrived later took over as the original (`supersedes`
+    # on it, `copy_of` here); its events keep the first announcement's day (`reference_ts`).
+    copy_of: str | None = None
+    supersedes: str | None = None
+    reference_ts: float | None = None  # the day its events are keyed by; None: published_ts
+
+    @property
+    def reference(self) -> float:
+        return self.published_ts if self.reference_ts is None else self.reference_ts
 
     def to_store(self) -> StoredEntry:
-        return {"ts": self.published_ts, "in": self.arrived_ts, "fp": self.fingerprint,
-                "sig": self.signature, "n": self.shingles, "story": self.story_id,
-                "terms": self.terms}
+        stored = {"ts": self.published_ts, "in": self.arrived_ts, "fp": self.fingerprint,
+                  "sig": self.signature, "n": self.shingles, "story": self.story_id,
+                  "terms": self.terms}
+        optional = {"of": self.copy_of, "sup": self.supersedes, "ref": self.reference_ts}
+        return stored | {k: v for k, v in optional.items() if v is not None}
 
     @classmethod
     def from_store(cls, entry: StoredEntry) -> IndexedArticle:
         # Entries written before arrival times were kept expire by their publish time.
         return cls(published_ts=entry["ts"], arrived_ts=entry.get("in", entry["ts"]),
                    fingerprint=entry["fp"], signature=entry["sig"],
-                   shingles=entry.get("n", 0), story_id=entry["story"], terms=entry["terms"])
+                   shingles=entry.get("n", 0), story_id=entry["story"], terms=entry["terms"],
+                   copy_of=entry.get("of"), supersedes=entry.get("sup"),
+                   reference_ts=entry.get("ref"))
 
 
 @dataclass(frozen=True)
@@ -60,7 +78,9 @@ class Decision:
     duplicate_of: str | None  # id of the original when a near/exact duplicate
     similarity: float | None  # estimated Jaccard of shingle sets (1.0 for exact copies)
     story_id: str
-    reference_published_at: datetime  # the original's publish time for duplicates, else own
+    reference_published_at: datetime  # the day the events are keyed by: the original's
+    supersedes: str | None = None  # an article announced first that this one, published
+    # earlier, takes over from as the original (that one is now its copy)
 
     @property
     def is_duplicate(self) -> bool:
@@ -141,32 +161,64 @@ class ArticleIndex:
         ts = article.published_at.timestamp()
         own = self._entry(article.id)
         if own is not None:  # at-least-once re-delivery: same answer, no new state
-            return Decision(None, None, own.story_id, article.published_at)
+            return Decision(None, None, own.story_id, _utc(own.reference), own.supersedes)
         sk = sketched or sketch(article, self.lsh_params)
-        original = self._exact.get(sk.fingerprint)
-        if original is not None and self._in_window(original, ts):
-            return self._duplicate(original, 1.0)
         sig = near_dup.decode_signature(sk.signature)
-        match = self._lsh.query(sig, self.rule, sk.shingles)
-        if match is not None and self._in_window(match[0], ts):
-            return self._duplicate(match[0], round(match[1], 4))
+        match = self._match(sk, sig, ts)
+        arrived = ts if arrived_ts is None else arrived_ts
+        if match is not None:
+            root_id, similarity = self._root(match[0]), match[1]
+            root = IndexedArticle.from_store(self.store[root_id])
+            if ts >= root.published_ts:  # a copy (same time: the first to arrive stays)
+                return Decision(root_id, similarity, root.story_id, _utc(root.reference))
+            return self._take_over(article.id, root_id, root, sk, sig, ts, arrived)
         story_id = self._stories.assign(article.id, sk.terms, ts)
-        entry = IndexedArticle(published_ts=ts, arrived_ts=ts if arrived_ts is None
-                               else arrived_ts, fingerprint=sk.fingerprint,
+        entry = IndexedArticle(published_ts=ts, arrived_ts=arrived, fingerprint=sk.fingerprint,
                                signature=sk.signature, shingles=sk.shingles, story_id=story_id,
                                terms=sk.terms)
         self.store[article.id] = entry.to_store()
         self._index(article.id, entry, sig)
         return Decision(None, None, story_id, article.published_at)
 
+    def _match(self, sk: ArticleSketch, sig: near_dup.Signature,
+               ts: float) -> tuple[str, float] | None:
+        """(id, similarity) of a live article this one copies, exactly or nearly."""
+        exact = self._exact.get(sk.fingerprint)
+        if exact is not None and self._in_window(exact, ts):
+            return exact, 1.0
+        near = self._lsh.query(sig, self.rule, sk.shingles)
+        if near is not None and self._in_window(near[0], ts):
+            return near[0], round(near[1], 4)
+        return None
+
+    def _root(self, article_id: str) -> str:
+        """The original of a copy that was announced as one and later taken over."""
+        for _ in range(_MAX_TAKEOVERS):
+            entry = self.store.get(article_id)
+            successor = entry.get("of") if entry else None
+            if successor is None or successor not in self.store:
+                return article_id
+            article_id = successor
+        return article_id
+
+    def _take_over(self, article_id: str, root_id: str, root: IndexedArticle,
+                   sk: ArticleSketch, sig: near_dup.Signature, ts: float,
+                   arrived: float) -> Decision:
+        """An earlier-published copy arrived after its original was announced: it becomes the
+        original (later copies name it), in the same story, its events keyed by the day
+        already announced so none is announced twice."""
+        entry = IndexedArticle(published_ts=ts, arrived_ts=arrived, fingerprint=sk.fingerprint,
+                               signature=sk.signature, shingles=sk.shingles,
+                               story_id=root.story_id, terms=sk.terms, supersedes=root_id,
+                               reference_ts=root.reference)
+        self.store[article_id] = entry.to_store()
+        self.store[root_id] = {**self.store[root_id], "of": article_id}
+        self._index(article_id, entry, sig)
+        return Decision(None, None, root.story_id, _utc(root.reference), root_id)
+
     def _in_window(self, other_id: str, ts: float) -> bool:
         entry = self._entry(other_id)
         return entry is not None and abs(ts - entry.published_ts) <= self.window_seconds
-
-    def _duplicate(self, original: str, similarity: float) -> Decision:
-        entry = IndexedArticle.from_store(self.store[original])
-        published = datetime.fromtimestamp(entry.published_ts, tz=UTC)
-        return Decision(original, similarity, entry.story_id, published)
 
     def expire(self, now_ts: float) -> int:
         """Forget entries that arrived before `now_ts - window`, then the earliest arrivals
