@@ -61,6 +61,10 @@ class WirestreamSettings(BaseSettings):
     max_future_skew_hours: float = Field(default=1.0, ge=0, description="Input timestamps "
                                          "ahead of the worker's clock by more than this are "
                                          "capped (the expiry clocks run on them)")
+    max_lateness_hours: float = Field(default=48.0, ge=0, description="How late an input may "
+                                      "arrive after its publish time and still meet every "
+                                      "copy and event: state is kept this much longer than "
+                                      "its window")
     article_index_max_entries: int = Field(default=500_000, ge=1, description="Bound on the "
                                            "article index; the earliest arrivals go first")
     event_window_days: float = Field(default=7.0, gt=0, description="Canonical events are "

@@ -43,7 +43,6 @@ from pipeline.settings import WirestreamSettings
 from pipeline.stages import articles, events, ingest
 from pipeline.stages.extractors import load_extractor
 from pipeline.stages.outputs import Output
-from pipeline.steps.article_dedup.near_dup import MatchRule
 from schemas.records import EventCandidate, ValidArticle
 
 log = logging.getLogger(__name__)
@@ -58,28 +57,16 @@ def create_app(settings: WirestreamSettings, metrics: WirestreamMetrics) -> faus
 
     # The stages and their state. Tables hold plain JSON values (Faust's changelog format);
     # each stage derives in-memory indices from its table and rebuilds them on recovery.
-    ingest_stage = ingest.IngestStage(
-        load_extractor(settings.extractor), max_article_bytes=settings.input_limit,
-        attempts=settings.step_attempts, now=_now, max_message_bytes=settings.max_message_bytes,
-        max_future_skew_seconds=settings.max_future_skew_hours * 3600)
+    ingest_stage = ingest.IngestStage.from_settings(load_extractor(settings.extractor),
+                                                    settings, _now)
     warmed = _warm_up(ingest_stage)
     article_table = app.Table(topics.TABLE_ARTICLE_INDEX, default=None, key_type=str,
                               partitions=1)
-    article_stage = articles.ArticleStage(
-        article_table, window_seconds=settings.article_dedup_window_hours * 3600,
-        rule=MatchRule(jaccard=settings.near_dup_jaccard,
-                       containment=settings.near_dup_containment),
-        story_threshold=settings.story_threshold, now=_now,
-        max_entries=settings.article_index_max_entries,
-        max_message_bytes=settings.max_message_bytes)
+    article_stage = articles.ArticleStage.from_settings(article_table, settings, _now)
     article_table.on_recover(_rebuild(article_stage.rebuild))
     event_table = app.Table(topics.TABLE_EVENT_STATE, default=None, key_type=str,
                             partitions=settings.partitions)
-    event_stage = events.EventStage(
-        event_table, window_seconds=settings.event_window_days * 86400,
-        update_interval_seconds=settings.event_update_interval_seconds,
-        max_article_refs=settings.event_max_article_refs,
-        max_per_partition=-(-settings.event_state_max_entries // settings.partitions))
+    event_stage = events.EventStage.from_settings(event_table, settings)
     event_table.on_recover(_rebuild(event_stage.rebuild))
 
     async def send(outputs: Iterable[Output]) -> None:

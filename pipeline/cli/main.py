@@ -140,11 +140,15 @@ def eval_events(
 @eval_app.command("dedup")
 def eval_dedup(
     labelled: Annotated[Path, typer.Argument(help="Labelled articles (story, dup_group)")],
+    late_hours: Annotated[float, typer.Option(
+        help="A fifth of the articles arrive up to this many hours late")] = 0.0,
+    seed: Annotated[int, typer.Option(help="Seed of the simulated arrival lags")] = 7,
 ) -> None:
-    """Near-duplicate pairwise P/R and story BCubed P/R/F1 of the dedup steps."""
+    """Near-duplicate P/R (direct pairs and pairwise) and story BCubed P/R/F1, through the
+    worker's stages in publish order with realistic arrival lags."""
     from pipeline.evaluation.dedup import run
 
-    run(labelled, console)
+    run(labelled, console, late_hours=late_hours, seed=seed)
 
 
 def main() -> None:

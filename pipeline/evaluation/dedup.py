@@ -1,15 +1,20 @@
 """`wirestream eval dedup FILE`: score near-duplicate and story decisions on labelled articles.
 
-The articles go through the very `ArticleIndex` the pipeline uses, in publish-time order
-(ties and missing times keep file order), with expiry after each decision as in the worker.
-Near-duplicates are scored pairwise: two articles are predicted related when they fall in
-the same duplicate_of tree (transitively), and gold-related when they share a non-null
-`dup_group`. Stories are scored with BCubed precision/recall/F1 (Bagga & Baldwin 1998).
+The articles go through the worker's own stages (`IngestStage`, then `ArticleStage`, with the
+worker's settings and extractor), as a producer would publish them: in publish-time order,
+each arriving a random lag after its publication (default up to 10 minutes: feeds are polled;
+`late_hours` makes some arrive up to that many hours late), so arrival order is publish order
+with realistic local disorder; the simulated arrival time is the input's broker timestamp.
+Near-duplicates are scored two ways, both against the gold `dup_group`s: *direct* pairs, as
+consumers read them from the outcomes (an article and its `duplicate_of`, or the copy a
+late original `supersedes`), and pairwise through duplicate_of trees (transitively). Stories
+are scored with BCubed precision/recall/F1 (Bagga & Baldwin 1998).
 """
 
 from __future__ import annotations
 
 import json
+import random
 import time
 from collections import Counter
 from collections.abc import Hashable, Sequence
@@ -21,8 +26,11 @@ from rich.console import Console
 from rich.table import Table
 
 from pipeline.evaluation.rows import Rows, read_rows
-from pipeline.steps.article_dedup.article_index import ArticleIndex
-from schemas.records import Article
+from pipeline.settings import WirestreamSettings
+from pipeline.stages.articles import ArticleStage
+from pipeline.stages.extractors import load_extractor
+from pipeline.stages.ingest import IngestStage
+from schemas.records import Article, ArticleOutcome, ValidArticle
 
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
@@ -99,25 +107,60 @@ def duplicate_roots(ids: Sequence[str], duplicate_of: dict[str, str]) -> list[st
     return roots
 
 
-def evaluate(rows: Sequence[dict[str, Any]], **index_options: Any) -> dict[str, Any]:
-    """Run the dedup + story steps over rows (already in processing order) and score them."""
-    index = ArticleIndex({}, **index_options)
-    ids, stories, duplicate_of = [], [], {}
+def arrival_order(rows: Sequence[dict[str, Any]], *, seed: int = 7, lag_seconds: float = 600.0,
+                  late_hours: float = 0.0, late_share: float = 0.2
+                  ) -> list[tuple[float, dict[str, Any]]]:
+    """(arrival time, row) in arrival order: each row arrives a random lag (0..lag) after its
+    publication; with `late_hours`, a `late_share` of them up to that many hours late."""
+    rng = random.Random(seed)  # noqa: S311 - simulated arrival lags, not secrets
+    timed = []
+    for i, row in enumerate(rows):
+        published = Article.model_validate(_article_fields(row)).published_at.timestamp()
+        lag = rng.uniform(0, lag_seconds)
+        if late_hours and rng.random() < late_share:
+            lag += rng.uniform(0, late_hours * 3600)
+        timed.append((published + lag, i, row))
+    return [(t, row) for t, _, row in sorted(timed, key=lambda x: (x[0], x[1]))]
+
+
+def evaluate(rows: Sequence[dict[str, Any]], settings: WirestreamSettings | None = None,
+             **order: Any) -> dict[str, Any]:
+    """Run rows (in publish order) through the worker's stages as they would arrive; score."""
+    settings = settings or WirestreamSettings()
+    ingest_stage = IngestStage.from_settings(load_extractor(settings.extractor), settings, _now)
+    article_stage = ArticleStage.from_settings({}, settings, _now)
+    arrived = arrival_order(rows, **order)
+    outcomes: dict[str, ArticleOutcome] = {}
     started = time.perf_counter()
-    for row in rows:
-        article = Article.model_validate(_article_fields(row))
-        decision = index.decide(article)
-        index.expire(index.clock)
-        ids.append(article.id)
-        stories.append(decision.story_id)
-        if decision.duplicate_of is not None:
-            duplicate_of[article.id] = decision.duplicate_of
+    rejected: set[int] = set()
+    for n, (arrival, row) in enumerate(arrived):
+        value = json.dumps(_article_fields(row)).encode()
+        first = ingest_stage.process(value, f"eval:0:{n}", arrival).outputs[0].record
+        if not isinstance(first, ValidArticle):  # e.g. over the size limit: a dead letter
+            rejected.add(n)
+            continue
+        record = article_stage.process(first).outputs[-1].record
+        assert isinstance(record, ArticleOutcome)  # noqa: S101 - the stage's last output
+        outcomes[record.article_id] = record
     elapsed = time.perf_counter() - started
-    dup = pairwise_scores(duplicate_roots(ids, duplicate_of), [r.get("dup_group") for r in rows])
-    gold_stories = [r.get("story") or f"__single__{r['id']}" for r in rows]
+    ordered = [row for n, (_, row) in enumerate(arrived) if n not in rejected]
+    ids = [str(r["id"]) for r in ordered]
+    gold_dup = [r.get("dup_group") for r in ordered]
+    duplicate_of = {a: o.duplicate_of for a, o in outcomes.items() if o.duplicate_of}
+    links = [(a, o.duplicate_of or o.supersedes) for a, o in outcomes.items()
+             if o.duplicate_of or o.supersedes]
+    direct = direct_pair_scores(links, dict(zip(ids, gold_dup, strict=True)))
+    dup = pairwise_scores(duplicate_roots(ids, _follow_takeovers(duplicate_of, outcomes)),
+                          gold_dup)
+    stories = [outcomes[i].story_id for i in ids]
+    gold_stories = [r.get("story") or f"__single__{r['id']}" for r in ordered]
     story = bcubed_scores(stories, gold_stories)
     return {
-        "articles": len(rows), "duplicates_predicted": len(duplicate_of),
+        "articles": len(rows), "rejected": len(rejected),
+        "duplicates_predicted": len(duplicate_of),
+        "takeovers": sum(1 for o in outcomes.values() if o.supersedes),
+        "direct_pair_precision": round(direct["precision"], 4),
+        "direct_pair_recall": round(direct["recall"], 4),
         "near_dup_precision": round(dup["precision"], 4),
         "near_dup_recall": round(dup["recall"], 4),
         "near_dup_gold_pairs": dup["gold_pairs"],
@@ -129,18 +172,54 @@ def evaluate(rows: Sequence[dict[str, Any]], **index_options: Any) -> dict[str, 
     }
 
 
-def run(labelled: Path, console: Console) -> dict:
+def direct_pair_scores(links: Sequence[tuple[str, str]], gold: dict[str, Hashable | None]
+                       ) -> dict[str, float]:
+    """Precision of the links consumers read (each joins two articles of one gold group) and
+    recall against the links a group needs (a group of k articles needs k − 1)."""
+    right = sum(1 for a, b in links if gold.get(a) is not None and gold.get(a) == gold.get(b))
+    groups = Counter(g for g in gold.values() if g is not None)
+    needed = sum(n - 1 for n in groups.values())
+    linked: Counter[Hashable] = Counter()
+    for a, b in links:
+        if gold.get(a) is not None and gold.get(a) == gold.get(b):
+            linked[gold[a]] += 1
+    found = sum(min(linked[g], n - 1) for g, n in groups.items())
+    return {"precision": right / len(links) if links else 1.0,
+            "recall": found / needed if needed else 1.0}
+
+
+def _follow_takeovers(duplicate_of: dict[str, str],
+                      outcomes: dict[str, ArticleOutcome]) -> dict[str, str]:
+    """duplicate_of plus the superseded copies: a copy announced first belongs to the
+    original that took over from it."""
+    links = dict(duplicate_of)
+    for article_id, o in outcomes.items():
+        if o.supersedes:
+            links.setdefault(o.supersedes, article_id)
+    return links
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def run(labelled: Path, console: Console, *, late_hours: float = 0.0, seed: int = 7) -> dict:
     """CLI entry: score `labelled`, print a table, then one JSON object as the last line."""
     rows = load_labelled(labelled)
     if rows.bad:
         console.print(f"[yellow]{rows.summary()}[/]")
-    result = {**evaluate(rows.good), "bad_rows": len(rows.bad)}
+    result = {**evaluate(rows.good, late_hours=late_hours, seed=seed),
+              "bad_rows": len(rows.bad), "late_hours": late_hours}
     table = Table(title=f"dedup + stories on {labelled.name} ({result['articles']} articles)")
     table.add_column("task")
     table.add_column("precision", justify="right")
     table.add_column("recall", justify="right")
     table.add_column("F1", justify="right")
     table.add_column("detail")
+    table.add_row("near-duplicates (direct pairs)", f"{result['direct_pair_precision']:.4f}",
+                  f"{result['direct_pair_recall']:.4f}", "",
+                  f"{result['duplicates_predicted']} duplicates, {result['takeovers']} "
+                  f"takeovers")
     table.add_row("near-duplicates (pairwise)", f"{result['near_dup_precision']:.4f}",
                   f"{result['near_dup_recall']:.4f}", "",
                   f"{result['near_dup_predicted_pairs']} predicted / "

@@ -373,10 +373,8 @@ def render(scores: EventScores, title: str) -> Table:
 def worker_extractor(settings: WirestreamSettings) -> Extractor:
     """Events as the worker's ingest stage finds them: the configured extractor behind the
     same validation, size limit and retries, fed the article as a producer would publish it."""
-    stage = IngestStage(load_extractor(settings.extractor),
-                        max_article_bytes=settings.input_limit,
-                        max_message_bytes=settings.max_message_bytes,
-                        attempts=settings.step_attempts, now=lambda: datetime.now(UTC))
+    stage = IngestStage.from_settings(load_extractor(settings.extractor), settings,
+                                      lambda: datetime.now(UTC))
 
     def extract(article: Article) -> list[ExtractedEvent]:
         result = stage.process(article.model_dump_json().encode(), "eval:0:0", 0.0)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from pipeline import topics
 from pipeline.codec import encode
-from pipeline.settings import MAX_MESSAGE_BYTES
+from pipeline.settings import MAX_MESSAGE_BYTES, WirestreamSettings
 from pipeline.stages.ingest import restore_events
 from pipeline.stages.outputs import Clock, Output, fit, outcome, rejection
 from pipeline.steps.article_dedup.article_index import ArticleIndex, Decision, StoredEntry
@@ -36,13 +36,27 @@ class ArticleResult:
 class ArticleStage:
     def __init__(self, store: MutableMapping[str, StoredEntry], *, window_seconds: float,
                  rule: MatchRule, story_threshold: float, now: Clock,
-                 max_entries: int | None = None, max_message_bytes: int = MAX_MESSAGE_BYTES,
+                 lateness_seconds: float = 0.0, max_entries: int | None = None,
+                 max_message_bytes: int = MAX_MESSAGE_BYTES,
                  timer: Callable[[], float] = time.perf_counter) -> None:
         self.max_message_bytes = max_message_bytes
         self.index = ArticleIndex(store, window_seconds=window_seconds, rule=rule,
-                                  story_threshold=story_threshold, max_entries=max_entries)
+                                  story_threshold=story_threshold, max_entries=max_entries,
+                                  lateness_seconds=lateness_seconds)
         self.now = now
         self.timer = timer
+
+    @classmethod
+    def from_settings(cls, store: MutableMapping[str, StoredEntry],
+                      settings: WirestreamSettings, now: Clock) -> ArticleStage:
+        """The stage as the worker configures it (the eval command builds it the same way)."""
+        return cls(store, window_seconds=settings.article_dedup_window_hours * 3600,
+                   rule=MatchRule(jaccard=settings.near_dup_jaccard,
+                                  containment=settings.near_dup_containment),
+                   story_threshold=settings.story_threshold, now=now,
+                   lateness_seconds=settings.max_lateness_hours * 3600,
+                   max_entries=settings.article_index_max_entries,
+                   max_message_bytes=settings.max_message_bytes)
 
     def rebuild(self) -> None:
         """Derive the in-memory indices again from the (recovered) store."""

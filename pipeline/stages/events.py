@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipeline import topics
+from pipeline.settings import WirestreamSettings
 from pipeline.stages.outputs import Output
 from pipeline.steps.events.aggregate import EventAggregate, merge_mention
 from pipeline.steps.events.enrich import enrich_event
@@ -49,6 +50,17 @@ class EventStage:
         self.throttle: UpdateThrottle[tuple[int, EnrichedEvent]] = UpdateThrottle(
             update_interval_seconds, clock)
         self.max_article_refs = max_article_refs
+
+    @classmethod
+    def from_settings(cls, store: MutableMapping[str, StoredAggregate],
+                      settings: WirestreamSettings) -> EventStage:
+        """The stage as the worker configures it: kept for its window plus the lateness
+        allowed, the bound split evenly over the partitions."""
+        return cls(store, window_seconds=settings.event_window_days * 86400
+                   + settings.max_lateness_hours * 3600,
+                   update_interval_seconds=settings.event_update_interval_seconds,
+                   max_article_refs=settings.event_max_article_refs,
+                   max_per_partition=-(-settings.event_state_max_entries // settings.partitions))
 
     def __len__(self) -> int:
         return len(self.expiry)

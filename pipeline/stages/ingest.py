@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from pipeline import topics
 from pipeline.errors import InputError, as_input_error, call_with_retries
-from pipeline.settings import MAX_MESSAGE_BYTES
+from pipeline.settings import MAX_MESSAGE_BYTES, WirestreamSettings
 from pipeline.stages.extractors import Extractor
 from pipeline.stages.outputs import Clock, Output, fit, rejection
 from pipeline.steps import validate
@@ -53,6 +53,15 @@ class IngestStage:
         self.now = now
         self.skew = max_future_skew_seconds
         self.timer = timer
+
+    @classmethod
+    def from_settings(cls, extract: Extractor, settings: WirestreamSettings,
+                      now: Clock) -> IngestStage:
+        """The stage as the worker configures it (the eval commands build it the same way)."""
+        return cls(extract, max_article_bytes=settings.input_limit,
+                   attempts=settings.step_attempts, now=now,
+                   max_message_bytes=settings.max_message_bytes,
+                   max_future_skew_seconds=settings.max_future_skew_hours * 3600)
 
     def warm(self) -> None:
         """Run the extractor once on a short article, so dictionaries and automata are built

@@ -25,7 +25,13 @@ def test_seeds_through_an_at_least_once_worker(bootstrap_servers: str, tmp_path:
         outcomes = wait_for_outcomes(settings, sent)
         assert len(outcomes) == len(sent) == len(read_lines(files))
         statuses = Counter(o.status for o in outcomes.values())
-        assert statuses["processed"] and statuses["duplicate"] and statuses["rejected"]
+        assert statuses["processed"] and statuses["rejected"]
+        # The seed and its syndicated copy race across raw partitions: the copy is a
+        # duplicate of the seed, or, when it arrives first, the seed takes over from it.
+        by_id = {o.article_id: o for o in outcomes.values()}
+        seed, copy = by_id["seed-000"], by_id["seed-000-syndicated"]
+        assert (copy.status, copy.duplicate_of) == ("duplicate", "seed-000") or (
+            (seed.status, seed.supersedes) == ("processed", "seed-000-syndicated"))
         ids = {e for o in outcomes.values() for e in o.event_ids}
         assert {e.event_id for e in latest_events(settings, event_ids=ids)} == ids
     finally:

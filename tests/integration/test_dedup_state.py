@@ -11,6 +11,7 @@ import pytest
 from pipeline import topics as T
 from pipeline.adapters.client import wait_for_outcomes
 from pipeline.adapters.kafka_io import ensure_topics, publish
+from tests.integration.test_pipeline import article_line
 from tests.support.settings import isolated_settings
 from tests.support.variants import (
     make_variant,
@@ -60,7 +61,7 @@ def test_state_is_kept_by_arrival_time_and_bounded(bootstrap_servers, tmp_path):
     window, bound, per_batch = 5.0, 60, 40
     settings = isolated_settings(bootstrap_servers, tmp_path,
                                  article_dedup_window_hours=window / 3600,
-                                 article_index_max_entries=bound)
+                                 max_lateness_hours=0, article_index_max_entries=bound)
     ensure_topics(settings)
     worker = WorkerProcess(settings, tmp_path / "worker.log").start()
     raw = T.TopicNames(settings.topic_prefix)[T.ARTICLES_RAW]
@@ -154,3 +155,36 @@ def test_a_restarted_worker_still_knows_every_article(bootstrap_servers, tmp_pat
         second.stop()
     assert (after.status, after.duplicate_of) == ("duplicate", "before")
     assert after.story_id == before.story_id
+
+
+def test_an_original_published_first_but_arriving_last_takes_over(bootstrap_servers, tmp_path):
+    # The wire story is published at 09:30 and syndicated at 11:05, but the copy arrives
+    # first: the copy is announced, then the wire story takes over as the original without
+    # announcing its events again, and a later copy names the wire story.
+    settings = isolated_settings(bootstrap_servers, tmp_path)
+    ensure_topics(settings)
+    original = article_line("seed-000", id="late-original")
+    syndicated = article_line("seed-000", id="early-copy", source="another-wire",
+                              published_at="2025-02-04T11:05:00Z")
+    third = article_line("seed-000", id="third-copy", source="third-wire",
+                         published_at="2025-02-04T15:00:00Z")
+    raw = T.TopicNames(settings.topic_prefix)[T.ARTICLES_RAW]
+    outcomes = []
+    worker = WorkerProcess(settings, tmp_path / "worker.log").start()
+    try:
+        for key, line in [(b"early-copy", syndicated), (b"late-original", original),
+                          (b"third-copy", third)]:
+            [sent] = publish(settings, raw, [(key, line)])
+            [outcome] = wait_for_outcomes(settings, [sent]).values()
+            outcomes.append(outcome)
+    finally:
+        worker.stop()
+    copy_first, took_over, copy_last = outcomes
+    assert (copy_first.status, copy_first.duplicate_of, copy_first.supersedes) == (
+        "processed", None, None)
+    assert (took_over.status, took_over.duplicate_of, took_over.supersedes) == (
+        "processed", None, "early-copy")
+    assert (copy_last.status, copy_last.duplicate_of) == ("duplicate", "late-original")
+    assert copy_first.story_id == took_over.story_id == copy_last.story_id
+    assert took_over.event_ids and set(took_over.event_ids) == set(copy_first.event_ids)
+    assert set(copy_last.event_ids) == set(copy_first.event_ids)

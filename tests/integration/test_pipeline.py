@@ -161,33 +161,6 @@ def test_syndicated_copies_are_duplicates_whose_events_count_as_mentions(
                until=counted_three_times, timeout=60)
 
 
-def test_an_original_published_first_but_arriving_last_takes_over(pipeline_settings, worker):
-    # The wire story is published at 09:30 and syndicated at 11:05, but the copy arrives
-    # first: the copy is announced, then the wire story takes over as the original without
-    # announcing its events again, and a later copy names the wire story.
-    original = article_line("seed-000", id="late-original")
-    syndicated = article_line("seed-000", id="early-copy", source="another-wire",
-                              published_at="2025-02-04T11:05:00Z")
-    third = article_line("seed-000", id="third-copy", source="third-wire",
-                         published_at="2025-02-04T15:00:00Z")
-    raw = raw_topic(pipeline_settings)
-    outcomes = []
-    for key, line in [(b"early-copy", syndicated), (b"late-original", original),
-                      (b"third-copy", third)]:
-        [sent] = publish(pipeline_settings, raw, [(key, line)])
-        [outcome] = wait_for_outcomes(pipeline_settings, [sent]).values()
-        outcomes.append(outcome)
-    copy_first, took_over, copy_last = outcomes
-    assert (copy_first.status, copy_first.duplicate_of, copy_first.supersedes) == (
-        "processed", None, None)
-    assert (took_over.status, took_over.duplicate_of, took_over.supersedes) == (
-        "processed", None, "early-copy")
-    assert (copy_last.status, copy_last.duplicate_of) == ("duplicate", "late-original")
-    assert copy_first.story_id == took_over.story_id == copy_last.story_id
-    assert took_over.event_ids and set(took_over.event_ids) == set(copy_first.event_ids)
-    assert set(copy_last.event_ids) == set(copy_first.event_ids)
-
-
 def test_every_input_gets_exactly_one_outcome(pipeline_settings, worker):
     tag = "count-"
     lines = [article_line(a, id=f"{tag}{a}", body=f"{i}. " + json.loads(

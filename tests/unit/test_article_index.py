@@ -127,6 +127,18 @@ def test_a_backfill_next_to_a_live_feed_keeps_both_and_an_outlier_moves_nothing(
     assert index.expire(index.clock) == 42 and set(index.store) == {"tick"}
 
 
+def test_entries_stay_for_the_allowed_lateness_beyond_the_window():
+    body = bodies(1)[0]
+    index = ArticleIndex({}, window_seconds=10 * HOUR, lateness_seconds=48 * HOUR)
+    index.decide(art("a", body), arrived_ts=0.0)
+    index.decide(art("tick", bodies(1, seed=3)[0], hours=50), arrived_ts=50 * HOUR)
+    assert index.expire(index.clock) == 0  # 50 h after it arrived: within 10 + 48 h
+    late_copy = index.decide(art("b", body, hours=5), arrived_ts=55 * HOUR)
+    assert late_copy.duplicate_of == "a"
+    index.decide(art("tock", bodies(1, seed=4)[0], hours=60), arrived_ts=60 * HOUR)
+    assert index.expire(index.clock) == 1 and "a" not in index.store
+
+
 def test_the_index_holds_at_most_max_entries_the_earliest_arrivals_going_first():
     texts = bodies(30)
     index = ArticleIndex({}, max_entries=10)

@@ -108,6 +108,7 @@ class ArticleIndex:
         store: MutableMapping[str, StoredEntry],
         *,
         window_seconds: float = 72 * 3600.0,
+        lateness_seconds: float = 0.0,
         max_entries: int | None = None,
         rule: near_dup.MatchRule | None = None,
         story_threshold: float = 0.22,
@@ -115,6 +116,9 @@ class ArticleIndex:
     ) -> None:
         self.store = store
         self.window_seconds = window_seconds
+        # Kept longer than the window by the lateness allowed: a copy published within the
+        # window of an entry may still arrive that much later.
+        self.retention_seconds = window_seconds + lateness_seconds
         self.max_entries = max_entries
         self.rule = rule or near_dup.MatchRule()
         self.lsh_params = lsh or near_dup.LshParams()
@@ -221,9 +225,9 @@ class ArticleIndex:
         return entry is not None and abs(ts - entry.published_ts) <= self.window_seconds
 
     def expire(self, now_ts: float) -> int:
-        """Forget entries that arrived before `now_ts - window`, then the earliest arrivals
-        beyond `max_entries`; returns how many went."""
-        cutoff = now_ts - self.window_seconds
+        """Forget entries that arrived before `now_ts - (window + lateness)`, then the
+        earliest arrivals beyond `max_entries`; returns how many went."""
+        cutoff = now_ts - self.retention_seconds
         removed = 0
         while self._expiry and (self._expiry[0][0] < cutoff or (
                 self.max_entries is not None and len(self._lsh) > self.max_entries)):
