@@ -42,8 +42,10 @@ This module fixes that without patching Faust:
 * Faust fetches with its live set of active partitions, which aiokafka reads as "all
   partitions" once it is empty: records that arrived while recovery handed over from the
   changelogs to the streams were drained and skipped (lost; found by the backfill fault test
-  once recovery ended promptly, `pipeline/adapters/recovery.py`). `GatedConsumer._getmany`
-  fetches with a copy.
+  once recovery ended promptly, `pipeline/adapters/recovery.py`). `GatedConsumer` keeps that
+  set (`_ActivePartitions`) but never falsy. (A copy of the set, tried first, let a call drain
+  a partition paused while it waited, which Faust then skipped: inputs lost at a broker
+  SIGKILL.)
 * The consumer waits at most `FETCH_MAX_WAIT_MS` per fetch instead of Faust's fixed 1.5 s,
   which each start-up step sat out (`_PromptConsumerThread`).
 """
@@ -206,6 +208,18 @@ class SourceTransactionManager(TransactionManager):
 FETCH_MAX_WAIT_MS = 250
 
 
+class _ActivePartitions(set):
+    """Faust's live set of active partitions, which it hands to aiokafka's `fetched_records`
+    and mutates while that call waits. aiokafka reads an *empty* set as "every partition":
+    once the last active partition was paused (at the end of table recovery the changelogs
+    are paused before the stream partitions resume) the waiting call drained stream records
+    that Faust then skipped as inactive, their offsets passed: lost inputs. Never falsy, an
+    empty set stays "none"."""
+
+    def __bool__(self) -> bool:
+        return True
+
+
 class _PromptConsumerThread(faust_aiokafka.AIOKafkaConsumerThread):
     def _create_worker_consumer(self, transport: Any) -> Any:
         consumer = super()._create_worker_consumer(transport)
@@ -248,15 +262,9 @@ class GatedConsumer(faust_aiokafka.Consumer):
             return False
         return super().ack(message)  # type: ignore[no-any-return]
 
-    async def _getmany(self, active_partitions: Any, timeout: float) -> Any:  # noqa: ASYNC109 - Faust's signature
-        # aiokafka's `fetched_records` reads an empty partition set as "every partition", and
-        # Faust hands it its *live* active set. When the set empties while the call waits (at
-        # the end of table recovery the changelogs are paused before the stream partitions
-        # resume) the call drains stream records that Faust then skips as inactive, their
-        # offsets already passed: lost inputs. A copy keeps the call to the partitions that
-        # were active when it started; the others' records stay buffered for later calls.
-        snapshot = None if active_partitions is None else set(active_partitions)
-        return await super()._getmany(snapshot, timeout)
+    def _reset_state(self) -> None:
+        super()._reset_state()
+        self._active_partitions = _ActivePartitions(self._active_partitions)
 
     def pause_partitions(self, tps: Any) -> None:
         tps = set(tps)
