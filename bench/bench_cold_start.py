@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import tempfile
@@ -26,11 +25,10 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.bench_extract import generated, load  # noqa: E402
+from bench.common import bench_articles, bench_broker  # noqa: E402
 from pipeline import topics as T  # noqa: E402
 from pipeline.adapters.client import wait_for_outcomes  # noqa: E402
 from pipeline.adapters.kafka_io import Published, client_config, ensure_topics  # noqa: E402
-from pipeline.broker import start_broker, stop_broker  # noqa: E402
 from pipeline.settings import WirestreamSettings  # noqa: E402
 from tests.support.workers import WorkerProcess  # noqa: E402
 
@@ -98,13 +96,10 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=10.0)
     parser.add_argument("--guarantee", nargs="+", default=["at_least_once", "exactly_once"])
     args = parser.parse_args()
-    articles = load(args.corpus, args.limit) if args.corpus else generated(args.limit)
-    payloads = [a.model_dump_json().encode() for a in articles]
+    payloads = [a.model_dump_json().encode() for a in bench_articles(args.corpus, args.limit)]
 
     tmp = Path(tempfile.mkdtemp(prefix="wirestream-cold-"))
-    external = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
-    servers = external or start_broker(tmp / "broker").bootstrap_servers
-    try:
+    with bench_broker(tmp) as servers:
         base = WirestreamSettings(KAFKA_BOOTSTRAP_SERVERS=servers, metrics_port=0)
         for guarantee in args.guarantee:
             r = one_guarantee(base, guarantee, payloads, args.rate, tmp)
@@ -112,9 +107,6 @@ def main() -> None:
                   f"the next {r['n'] - 1} at {args.rate:g}/s: median "
                   f"{r['median_rest'] * 1000:.0f} ms, p95 {r['p95_rest'] * 1000:.0f} ms "
                   f"(first / median {r['first'] / r['median_rest']:.1f}x)")
-    finally:
-        if not external:
-            stop_broker(tmp / "broker")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ Uses `KAFKA_BOOTSTRAP_SERVERS` or starts (and stops) a local broker.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import tempfile
@@ -22,11 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.bench_extract import generated, load  # noqa: E402
+from bench.common import bench_articles, bench_broker  # noqa: E402
 from pipeline import topics as T  # noqa: E402
 from pipeline.adapters.client import wait_for_outcomes  # noqa: E402
 from pipeline.adapters.kafka_io import ensure_topics, publish  # noqa: E402
-from pipeline.broker import start_broker, stop_broker  # noqa: E402
 from pipeline.settings import WirestreamSettings  # noqa: E402
 from tests.support.workers import WorkerProcess  # noqa: E402
 
@@ -80,18 +78,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    articles = load(args.corpus, args.limit) if args.corpus else generated(args.limit)
+    articles = bench_articles(args.corpus, args.limit)
     payloads = [a.model_dump_json().encode() for a in articles]
 
     run_dir = Path(tempfile.mkdtemp(prefix="wirestream-bench-"))
-    external = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
-    servers = external or start_broker(run_dir / "broker").bootstrap_servers
-    try:
+    with bench_broker(run_dir) as servers:
         base = WirestreamSettings(KAFKA_BOOTSTRAP_SERVERS=servers)
         results = [one_run(base, payloads, args.workers, run_dir) for _ in range(args.runs)]
-    finally:
-        if not external:
-            stop_broker(run_dir / "broker")
     for r in results:
         print(" ".join(f"{k}={v:.2f}" for k, v in r.items()))
     median = {k: statistics.median(r[k] for r in results) for k in results[0]}

@@ -12,7 +12,6 @@ recovered, processing resumed) and the worker's own `wirestream_recovery_seconds
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
 import sys
@@ -23,11 +22,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.bench_extract import generated, load  # noqa: E402
+from bench.common import bench_articles, bench_broker  # noqa: E402
 from pipeline import topics as T  # noqa: E402
 from pipeline.adapters.client import wait_for_outcomes  # noqa: E402
 from pipeline.adapters.kafka_io import ensure_topics, publish  # noqa: E402
-from pipeline.broker import start_broker, stop_broker  # noqa: E402
 from pipeline.settings import WirestreamSettings  # noqa: E402
 from tests.support.workers import WorkerProcess, metric_sample  # noqa: E402
 
@@ -38,12 +36,10 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    articles = load(args.corpus, args.limit) if args.corpus else generated(args.limit)
+    articles = bench_articles(args.corpus, args.limit)
 
     tmp = Path(tempfile.mkdtemp(prefix="wirestream-recovery-"))
-    external = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
-    servers = external or start_broker(tmp / "broker").bootstrap_servers
-    try:
+    with bench_broker(tmp) as servers:
         tag = uuid.uuid4().hex[:8]
         settings = WirestreamSettings(
             KAFKA_BOOTSTRAP_SERVERS=servers, topic_prefix=f"rec{tag}.",
@@ -69,9 +65,6 @@ def main() -> None:
             walls.append(time.perf_counter() - started)
             inside.append(worker.sample("wirestream_recovery_seconds") or float("nan"))
             worker.stop()
-    finally:
-        if not external:
-            stop_broker(tmp / "broker")
     print(f"articles={len(articles)} state entries: "
           + " ".join(f"{t}={n:.0f}" for t, n in entries.items()))
     print(f"restart to ready (process start, imports, join, recovery): median "

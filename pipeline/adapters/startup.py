@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from kafka import KafkaAdminClient
@@ -24,8 +24,7 @@ class BrokerUnreachableError(RuntimeError):
     """The cluster did not answer within `broker_wait_seconds`."""
 
 
-def wait_for_broker(settings: WirestreamSettings, *,
-                    sleep: Callable[[float], None] = time.sleep) -> int:
+def wait_for_broker(settings: WirestreamSettings) -> int:
     """Block until the cluster answers a metadata request; returns the attempts it took.
 
     One log line per failed attempt, with capped exponential backoff between attempts;
@@ -43,7 +42,7 @@ def wait_for_broker(settings: WirestreamSettings, *,
                     f"{settings.broker_wait_seconds:.0f}s ({attempt} attempts): {exc}") from exc
             log.warning("waiting for Kafka at %s: attempt %d failed (%s); next in %.1fs",
                         settings.bootstrap_servers, attempt, exc, delay)
-            sleep(delay)
+            time.sleep(delay)
             delay, attempt = min(delay * 2, MAX_DELAY), attempt + 1
             continue
         if attempt > 1:

@@ -176,15 +176,12 @@ def direct_pair_scores(links: Sequence[tuple[str, str]], gold: dict[str, Hashabl
                        ) -> dict[str, float]:
     """Precision of the links consumers read (each joins two articles of one gold group) and
     recall against the links a group needs (a group of k articles needs k − 1)."""
-    right = sum(1 for a, b in links if gold.get(a) is not None and gold.get(a) == gold.get(b))
+    linked = Counter(gold[a] for a, b in links
+                     if gold.get(a) is not None and gold.get(a) == gold.get(b))
     groups = Counter(g for g in gold.values() if g is not None)
     needed = sum(n - 1 for n in groups.values())
-    linked: Counter[Hashable] = Counter()
-    for a, b in links:
-        if gold.get(a) is not None and gold.get(a) == gold.get(b):
-            linked[gold[a]] += 1
     found = sum(min(linked[g], n - 1) for g, n in groups.items())
-    return {"precision": right / len(links) if links else 1.0,
+    return {"precision": linked.total() / len(links) if links else 1.0,
             "recall": found / needed if needed else 1.0}
 
 
