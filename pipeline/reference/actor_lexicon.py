@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import Any
 
 import ahocorasick
 
+from pipeline.reference.cache import cached
 from pipeline.reference.countries import countries
 from pipeline.reference.gazetteer import Place, lookup, places
-from pipeline.reference.lexicon import build_automaton, load_data
+from pipeline.reference.lexicon import build_automaton, keyed, load_data
 
 # Kinds of dictionary entry.
 COUNTRY, DEMONYM, PERSON, ORG, INST, TITLE, GROUP, PRONOUN, PLACE = (
@@ -52,7 +54,45 @@ def _is_acronym(key: str) -> bool:
 @functools.cache
 def actor_automaton() -> ahocorasick.Automaton:
     """Every actor and place surface form, compiled once."""
-    return build_automaton(actor_entries())
+    return build_automaton(actor_table().items())
+
+
+@functools.cache
+def actor_table() -> dict[str, ActorEntry]:
+    """`actor_entries` by automaton key (the first entry of a key wins), built once per
+    process and read from the on-disk cache when an earlier run built it from the same data."""
+    return cached("actors", lambda: keyed(actor_entries()), _encode, _decode)  # type: ignore[arg-type]
+
+
+_PlaceRow = tuple[str, str, float | None, float | None, bool, int]
+
+
+def _encode(table: dict[str, ActorEntry]) -> tuple[list[_PlaceRow], list[tuple[Any, ...]]]:
+    index: dict[Place, int] = {}
+    rows: list[_PlaceRow] = []
+
+    def ref(place: Place | None) -> int:
+        if place is None:
+            return -1
+        if place not in index:
+            index[place] = len(rows)
+            rows.append((place.name, place.country, place.lat, place.lon, place.capital,
+                         place.population))
+        return index[place]
+
+    entries = [(key, e.kind, e.country, e.role, e.org, ref(e.place),
+                tuple(ref(p) for p in e.candidates), e.capital, e.major, e.acronym, e.roles)
+               for key, e in table.items()]
+    return rows, entries
+
+
+def _decode(data: tuple[list[_PlaceRow], list[tuple[Any, ...]]]) -> dict[str, ActorEntry]:
+    rows, entries = data
+    found = [Place(*row) for row in rows]
+    return {key: ActorEntry(kind, country, role, org, found[place] if place >= 0 else None,
+                            tuple(found[p] for p in candidates), capital, major, acronym, roles)
+            for key, kind, country, role, org, place, candidates, capital, major, acronym, roles
+            in entries}
 
 
 def actor_entries() -> list[tuple[str, ActorEntry]]:

@@ -157,7 +157,20 @@ def diagnose(settings: WirestreamSettings, sent: list[Published]) -> str:
         admin.close()
     lines += [f"group offset {tp.topic}:{tp.partition} = {meta.offset}"
               for tp, meta in sorted(offsets.items())]
-    return "\n".join(lines)
+    return "\n".join(lines + _worker_log_warnings(Path(settings.data_dir)))
+
+
+def _worker_log_warnings(data_dir: Path, keep: int = 40) -> list[str]:
+    """The last warnings and errors of the workers' logs: what a stall or a loss looked like
+    from inside (CI keeps only the test's output)."""
+    lines: list[str] = []
+    for log_file in sorted(data_dir.rglob("*.log")):
+        text = log_file.read_text(encoding="utf-8", errors="replace").splitlines()
+        noted = [line for line in text if any(level in line for level in
+                                              ("WARNING", "ERROR", "CRITICAL", "Traceback"))]
+        lines += [f"--- {log_file.name}: last {min(keep, len(noted))} warnings/errors"]
+        lines += [line[:300] for line in noted[-keep:]]
+    return lines
 
 
 def assert_exactly_once(settings: WirestreamSettings, sent: list[Published]) -> str:

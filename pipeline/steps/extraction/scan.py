@@ -14,7 +14,7 @@ import functools
 
 import ahocorasick
 
-from pipeline.reference.actor_lexicon import ActorEntry, actor_entries
+from pipeline.reference.actor_lexicon import ActorEntry, actor_table
 from pipeline.reference.lexicon import keyed, leftmost_longest
 from pipeline.steps.extraction.embedding import trigger_forms
 from pipeline.steps.extraction.text import ArticleText
@@ -26,7 +26,7 @@ Hits = list[tuple[int, int, object]]
 @functools.cache
 def combined_automaton() -> ahocorasick.Automaton:
     """Keys of both dictionaries -> (key length, actor entry or None, verb payload or None)."""
-    actors, verbs = keyed(actor_entries()), keyed(verb_entries())
+    actors, verbs = actor_table(), keyed(verb_entries())
     triggers = keyed((form, True) for form in trigger_forms())
     automaton = ahocorasick.Automaton()
     for key in actors.keys() | verbs.keys() | triggers.keys():
