@@ -79,6 +79,10 @@ class WirestreamSettings(BaseSettings):
                               "pick a free one")
     metrics_host: str = "127.0.0.1"
     lag_poll_seconds: float = Field(default=5.0, gt=0)
+    stall_seconds: float = Field(default=120.0, ge=0, description="A commit that has not "
+                                 "returned after this long while the cluster answers restarts "
+                                 "the worker process in place (pipeline/adapters/watchdog.py); "
+                                 "0 = never")
     broker_wait_seconds: float = Field(default=0.0, ge=0, description="How long a starting "
                                        "worker waits for an unreachable cluster; 0 = forever")
     processing_guarantee: str = Field(default="exactly_once", pattern="^(at_least_once|"

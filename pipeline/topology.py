@@ -38,6 +38,7 @@ from pipeline.adapters.metrics import WirestreamMetrics
 from pipeline.adapters.recovery import PromptTableManager
 from pipeline.adapters.security import faust_credentials
 from pipeline.adapters.transactions import WirestreamApp, producing_for, transactional
+from pipeline.adapters.watchdog import Watchdog
 from pipeline.codec import input_ref
 from pipeline.settings import WirestreamSettings
 from pipeline.stages import articles, events, ingest
@@ -188,8 +189,11 @@ def _report_readiness(app: faust.App, metrics: WirestreamMetrics, warmed: Future
 
 def _report_lag(app: faust.App, settings: WirestreamSettings,
                 metrics: WirestreamMetrics) -> None:
-    """`wirestream_consumer_lag_messages`, measured with a plain client on a timer."""
+    """`wirestream_consumer_lag_messages`, measured with a plain client on a timer, which
+    also runs the stall watchdog (it needs to know whether the cluster answers)."""
     lag_probe = LagProbe(settings, settings.app_id)
+    progress = app.txn.progress
+    watchdog = Watchdog(progress, settings.stall_seconds, settings.metrics_port)
 
     @app.timer(interval=settings.lag_poll_seconds)
     async def report_lag() -> None:
@@ -197,6 +201,10 @@ def _report_lag(app: faust.App, settings: WirestreamSettings,
         lags = await asyncio.to_thread(lag_probe.poll)
         for topic_name, partition, lag in lags:
             metrics.consumer_lag.labels(topic_name, str(partition)).set(lag)
+        if lag_probe.answered:  # the cluster answers a plain client: see the watchdog
+            progress.cluster_answered = time.monotonic()
+            progress.max_lag = max((lag for _, _, lag in lags), default=0)
+        watchdog.check(asyncio.get_running_loop())
 
 
 def _now() -> datetime:

@@ -30,7 +30,8 @@ def run_worker(settings: WirestreamSettings, *, loglevel: str = "info") -> None:
     # Absolute: the Faust worker changes into its workdir, so a relative path would move.
     data_dir = Path(settings.data_dir).resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
-    settings = settings.model_copy(update={"data_dir": str(data_dir)})
+    # The bound port too: a restart in place (pipeline/adapters/watchdog.py) keeps it.
+    settings = settings.model_copy(update={"data_dir": str(data_dir), "metrics_port": port})
     app = create_app(settings, metrics)
     worker = faust.Worker(app, loglevel=loglevel, redirect_stdouts=False,
                           workdir=settings.data_dir)

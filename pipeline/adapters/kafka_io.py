@@ -185,6 +185,11 @@ class LagProbe:
         self._failing = False
         return lags
 
+    @property
+    def answered(self) -> bool:
+        """Whether the last poll reached the cluster."""
+        return not self._failing
+
     def measure(self) -> list[tuple[str, int, int]]:
         if self._admin is None or self._consumer is None:
             config = client_config(self._settings)

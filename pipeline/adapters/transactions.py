@@ -55,6 +55,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections import defaultdict
 from collections.abc import AsyncIterator, Mapping
 from contextvars import ContextVar
@@ -67,6 +68,8 @@ from faust.transport.consumer import TransactionManager
 from faust.transport.drivers import aiokafka as faust_aiokafka
 from faust.types import TP, EventT, TransportT
 from faust.types.tuples import FutureMessage, Message, ack_lock
+
+from pipeline.adapters.watchdog import Progress
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +86,7 @@ class TxnState:
         self.processed: dict[TP, int] = {}  # last offset processed per partition (this owner)
         # changelog topic -> the source topic whose events write the table (same partition)
         self.changelog_sources: dict[str, str] = {}
+        self.progress = Progress()  # read by the stall watchdog
 
     async def drain_changelog(self) -> None:
         while self.changelog:
@@ -238,17 +242,23 @@ class GatedConsumer(faust_aiokafka.Consumer):
     async def force_commit(self, topics: Any = None,
                            start_new_transaction: bool = True) -> bool:
         txn = _txn(self.app)
-        async with txn.gate:  # no event is half-processed while we commit
-            await txn.drain_changelog()
-            did = await super().force_commit(topics, start_new_transaction=start_new_transaction)
-            if self.in_transaction and topics is None and txn.dirty:
-                manager: SourceTransactionManager = self.transactions  # type: ignore[assignment]
-                # Never commit outputs whose input offsets are still uncommitted.
-                held = {manager.tid(tp) for tp, acked in self._acked.items() if acked}
-                txn.dirty -= held
-                did = await manager.commit_dirty(start_new_transaction) or did
-                txn.dirty |= held
-            return did
+        started = time.monotonic()
+        txn.progress.commits.append(started)
+        try:
+            async with txn.gate:  # no event is half-processed while we commit
+                await txn.drain_changelog()
+                did = await super().force_commit(topics,
+                                                 start_new_transaction=start_new_transaction)
+                if self.in_transaction and topics is None and txn.dirty:
+                    manager: SourceTransactionManager = self.transactions  # type: ignore[assignment]
+                    # Never commit outputs whose input offsets are still uncommitted.
+                    held = {manager.tid(tp) for tp, acked in self._acked.items() if acked}
+                    txn.dirty -= held
+                    did = await manager.commit_dirty(start_new_transaction) or did
+                    txn.dirty |= held
+                return did
+        finally:
+            txn.progress.commits.remove(started)
 
     def ack(self, message: Message) -> bool:
         # Faust's stream acks, unprocessed, each record it drops because it was fetched while
@@ -337,7 +347,9 @@ async def transactional(app: faust.App, stream: faust.StreamT) -> AsyncIterator[
     of an event (outputs, table writes, offset) or none of it.
     """
     processed = _txn(app).processed
+    progress = _txn(app).progress
     async for event in stream.events():
+        progress.last_event = time.monotonic()
         tp, offset = event.message.tp, event.message.offset
         async with producing_for(app, tp):
             if tp not in processed:  # first event since the partition was assigned here

@@ -31,7 +31,8 @@ def fault_settings(bootstrap_servers: str, tmp_path: Path) -> WirestreamSettings
     settings = isolated_settings(bootstrap_servers, tmp_path,
                                  processing_guarantee="exactly_once",
                                  event_update_interval_seconds=1.0,  # exercise the throttle too
-                                 commit_interval_seconds=1.0, session_timeout_seconds=6.0)
+                                 commit_interval_seconds=1.0, session_timeout_seconds=6.0,
+                                 stall_seconds=30.0)
     ensure_topics(settings)
     return settings
 
