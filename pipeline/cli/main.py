@@ -11,6 +11,7 @@ from rich.console import Console
 
 from pipeline import broker as local_broker
 from pipeline import topics as T
+from pipeline.cli.feed import feed as feed_command
 from pipeline.settings import WirestreamSettings
 
 app = typer.Typer(help="Wirestream: news articles in, structured events out, on Kafka.",
@@ -21,6 +22,7 @@ app.add_typer(broker_app, name="broker")
 eval_app = typer.Typer(help="Score the pipeline's steps against labelled files.")
 app.add_typer(schemas_app, name="schemas")
 app.add_typer(eval_app, name="eval")
+app.command("feed")(feed_command)
 # Piped output (CI logs, `| less`) gets a width the event table fits in.
 console = Console(width=None if Console().is_terminal else 140)
 
