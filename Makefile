@@ -31,9 +31,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(STAMP)
 
-# Third-party clients the tests use as users would: kcat and promtool (Debian packages).
+# Third-party clients the tests use as users would: kcat and promtool (Debian packages) and the
+# official AsyncAPI parser (npm, pinned with integrity hashes in tools/asyncapi/package-lock.json).
 tools:
 	@scripts/ensure-tools.sh
+	@scripts/ensure-asyncapi.sh
 
 lint: install
 	$(BIN)/ruff check .
