@@ -191,3 +191,25 @@ def test_rebuild_reproduces_event_time_decay_decisions():
         assert restored.decide(a) == live.decide(a)
         assert restored.expire(restored.clock) == live.expire(live.clock)
     assert json.dumps(live.store, sort_keys=True) == json.dumps(restored.store, sort_keys=True)
+
+
+def test_undated_events_of_a_story_are_keyed_by_its_first_day_within_two_days():
+    names = "Zorblat Quixlandia Mirvost Tavrenko Oblask Dunmerrow"
+    first = f"{names}. Zorblat troops shelled Mirvost in Quixlandia, Tavrenko said."
+    index = ArticleIndex({})
+    opened = index.decide(art("a", first, hours=20, title="Zorblat shells Mirvost"))
+    assert opened.reference_published_at == T0 + timedelta(hours=20)
+    texts = {30: f"{names}. Residents of Mirvost counted damage as Oblask and Dunmerrow "
+                 "called on Zorblat and Tavrenko to stop.",
+             70: f"{names}. Three days on, aid convoys reached Mirvost while Tavrenko met "
+                 "envoys from Oblask; Dunmerrow offered talks to Zorblat."}
+    next_day = index.decide(art("b", texts[30], hours=30, title="Mirvost after shelling"))
+    assert next_day.duplicate_of is None and next_day.story_id == opened.story_id
+    assert next_day.reference_published_at == T0 + timedelta(hours=20)  # the story's day
+    assert index.decide(art("b", texts[30], hours=30)).reference_published_at == \
+        next_day.reference_published_at  # a re-delivery answers the same
+    later = index.decide(art("c", texts[70], hours=70, title="Mirvost after shelling"))
+    assert later.story_id == opened.story_id
+    assert later.reference_published_at == T0 + timedelta(hours=70)  # beyond two days: its own
+    restored = ArticleIndex(copy.deepcopy(index.store))
+    assert restored.decide(art("b", texts[30], hours=30)) == next_day

@@ -87,6 +87,18 @@ class Decision:
         return self.duplicate_of is not None
 
 
+# Outlets report one happening that day and the next: an undated event of an article that
+# came out within this long of its story's first article is keyed by the story's day.
+STORY_DAY_SECONDS = 2 * 86400.0
+
+
+def story_day(story_first_ts: float | None, ts: float) -> float | None:
+    """The time an article's undated events are keyed by, when not its own publish time."""
+    if story_first_ts is None or abs(ts - story_first_ts) >= STORY_DAY_SECONDS:
+        return None
+    return story_first_ts if story_first_ts < ts else None
+
+
 def sketch(article: Article, lsh: near_dup.LshParams | None = None) -> ArticleSketch:
     """Everything dedup needs from the text: the costly, stateless half of the stage."""
     tokens = near_dup.words(article.body)
@@ -179,10 +191,12 @@ class ArticleIndex:
         story_id = self._stories.assign(article.id, sk.terms, ts)
         entry = IndexedArticle(published_ts=ts, arrived_ts=arrived, fingerprint=sk.fingerprint,
                                signature=sk.signature, shingles=sk.shingles, story_id=story_id,
-                               terms=sk.terms)
+                               terms=sk.terms,
+                               reference_ts=story_day(self._stories.first_published(story_id),
+                                                      ts))
         self.store[article.id] = entry.to_store()
         self._index(article.id, entry, sig)
-        return Decision(None, None, story_id, article.published_at)
+        return Decision(None, None, story_id, _utc(entry.reference))
 
     def _match(self, sk: ArticleSketch, sig: near_dup.Signature,
                ts: float) -> tuple[str, float] | None:

@@ -116,6 +116,7 @@ class _Story:
     centroid: Vector = field(default_factory=dict)
     members: int = 0
     last_ts: float = float("-inf")  # publish time of the newest member (event time)
+    first_ts: float = float("inf")  # publish time of the earliest member seen
     squares: float = 0.0  # squared norm of the centroid, kept up to date on add/remove
 
 
@@ -137,6 +138,11 @@ class StoryIndex:
     @property
     def story_count(self) -> int:
         return len(self._stories)
+
+    def first_published(self, story_id: str) -> float | None:
+        """Publish time of the story's earliest member (kept when that member expires)."""
+        story = self._stories.get(story_id)
+        return story.first_ts if story is not None and story.first_ts != float("inf") else None
 
     def story_of(self, article_id: str) -> str | None:
         member = self._members.get(article_id)
@@ -185,6 +191,8 @@ class StoryIndex:
         story.members += 1
         if ts is not None and ts > story.last_ts:
             story.last_ts = ts
+        if ts is not None and ts < story.first_ts:
+            story.first_ts = ts
         for term, weight in vector.items():
             old = story.centroid.get(term, 0.0)
             story.centroid[term] = old + weight

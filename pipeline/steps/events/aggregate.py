@@ -18,8 +18,26 @@ _MAX_MENTION_IDS = 512
 _MAX_SOURCES = 512
 
 
+# Within one event, later mentions make it more definite: announced, expected, happened.
+_DEFINITE = {"planned": 0, "expected": 1, "actual": 2}
+
+
+def refined(event: ExtractedEvent, other: ExtractedEvent) -> ExtractedEvent:
+    """The event's attributes, completed by another mention of it: the status once it has
+    happened, a location when the first mention had none, a stated date when it had none."""
+    update: dict[str, object] = {}
+    if _DEFINITE.get(other.status, -1) > _DEFINITE.get(event.status, 3):
+        update["status"] = other.status
+    if event.location is None and other.location is not None:
+        update["location"] = other.location
+    if event.date_start is None and other.date_start is not None:
+        update["date_start"], update["date_end"] = other.date_start, other.date_end
+    return event.model_copy(update=update) if update else event
+
+
 class EventAggregate(BaseModel):
-    """Per canonical event state: the first mention's event plus counters."""
+    """Per canonical event state: the first mention's event, refined by later ones (see
+    `refined`), plus counters."""
 
     model_config = ConfigDict(extra="ignore")
 
@@ -58,6 +76,7 @@ def merge_mention(
     elif candidate.mention_id in aggregate.mention_ids:
         return aggregate, False
     agg = aggregate.model_copy(deep=True)
+    agg.event = refined(agg.event, candidate.event)
     agg.revision += 1
     agg.num_mentions += 1
     agg.first_seen = min(agg.first_seen, seen_at)

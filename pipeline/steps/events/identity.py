@@ -1,8 +1,13 @@
 """Canonical event identity: which extracted mentions are one real-world event.
 
-An event's id hashes (source, target, CAMEO root, status, location, day), so outlets that
-report the same happening on the same day meet in one event-state key; a mention's id makes
-redelivery of the same article idempotent.
+An event's id hashes (source, target, CAMEO root, status class, day), so outlets that report
+the same happening meet in one event-state key; a mention's id makes redelivery of the same
+article idempotent. Outlets differ on exactly the other attributes (one says Pyongyang, one
+North Korea, one nothing; one says "will meet" the day before, the next "met"), so those
+are not part of the identity: the location is an attribute refined as mentions arrive, a
+planned or expected happening is the same event as its occurrence, and the day of an undated
+mention is its story's first day (see `article_dedup.article_index`). A denial, a threat or
+a condition stays an event of its own.
 """
 
 from __future__ import annotations
@@ -17,21 +22,26 @@ def _digest(*parts: str) -> str:
     return hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=10).hexdigest()
 
 
+# Statuses that tell of one happening at different moments: announced, expected, happened.
+_OCCURS = frozenset({"actual", "planned", "expected"})
+
+
+def status_class(status: str) -> str:
+    return "occurs" if status in _OCCURS else status
+
+
 def canonical_event_id(event: ExtractedEvent, reference_day: date) -> str:
-    """Stable id from (source, target, root, status, location, day).
+    """Stable id from (source, target, root, status class, day).
 
     The day is the event's own date when the text states one, else `reference_day` (the
-    publish day; for a near-duplicate copy, its original's), so two outlets reporting the
-    same meeting on the same day get the same id. The status is part of it: a meeting that
-    happened and one that is scheduled for the same day are two events, not one.
+    article's story's first day, or its publish day; for a near-duplicate copy, its
+    original's), so outlets reporting one meeting, that day or the next, get one id.
     """
-    day = (event.date_start or reference_day).isoformat()
-    location = ""
-    if event.location is not None:
-        location = event.location.country or event.location.name.casefold()
+    stated = event.date_start
+    day = (stated if stated and abs((stated - reference_day).days) > 1 else reference_day)
     source = event.source.code if event.source else ""
     target = event.target.code if event.target else ""
-    return _digest(source, target, event.root, event.status, location, day)
+    return _digest(source, target, event.root, status_class(event.status), day.isoformat())
 
 
 def mention_id(event_id: str, article_id: str, event: ExtractedEvent) -> str:
