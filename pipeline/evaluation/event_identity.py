@@ -6,7 +6,7 @@ article stage emits are grouped by (story, source actor, target actor, CAMEO roo
 `story` of the row when the file has one, else the story the pipeline assigned. A group that
 two or more outlets report is one real event told several times (GDELT's duplication);
 the score is how many canonical events the pipeline made of it (1 is the goal) and which
-part of the canonical id split it (status class, else day). The counter-check is
+part of the canonical id split it (status, else day). The counter-check is
 over-merging: canonical events whose mentions were published more than `span_days` apart,
 or whose stated dates differ, most likely hold two happenings.
 """
@@ -29,7 +29,6 @@ from pipeline.settings import WirestreamSettings
 from pipeline.stages.articles import ArticleStage
 from pipeline.stages.extractors import load_extractor
 from pipeline.stages.ingest import IngestStage
-from pipeline.steps.events.identity import status_class
 from schemas.records import EventCandidate, ValidArticle
 
 
@@ -58,10 +57,9 @@ def _actor(candidate: EventCandidate, side: str) -> str:
 
 
 def _split_by(mentions: list[EventCandidate]) -> list[str]:
-    """Which parts of the canonical id differ between the events of one group: the status
-    class (a denial, threat or condition beside the happening), else the day."""
-    classes = {status_class(m.event.status) for m in mentions}
-    return ["status"] if len(classes) > 1 else ["day"]
+    """Which part of the canonical id differs between the events of one group: the status
+    ("will meet" beside "met", a denial beside the happening), else the day."""
+    return ["status"] if len({m.event.status for m in mentions}) > 1 else ["day"]
 
 
 def score(pairs: Sequence[tuple[dict[str, Any], EventCandidate]], *, span_days: int = 3

@@ -25,7 +25,7 @@ def _pair(outlet: str, event: ExtractedEvent, story: str = "s1", hours: float = 
 
 
 def test_one_happening_told_by_three_outlets_is_one_record_or_a_split_named() -> None:
-    one = score([_pair("a", _event()), _pair("b", _event("planned")), _pair("c", _event())])
+    one = score([_pair("a", _event()), _pair("b", _event()), _pair("c", _event())])
     assert (one["multi_outlet_groups"], one["events_per_group_mean"]) == (1, 1.0)
     assert one["groups_one_record"] == 1.0
     split = score([_pair("a", _event()), _pair("b", _event("negated")),

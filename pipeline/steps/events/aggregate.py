@@ -18,16 +18,10 @@ _MAX_MENTION_IDS = 512
 _MAX_SOURCES = 512
 
 
-# Within one event, later mentions make it more definite: announced, expected, happened.
-_DEFINITE = {"planned": 0, "expected": 1, "actual": 2}
-
-
 def refined(event: ExtractedEvent, other: ExtractedEvent) -> ExtractedEvent:
-    """The event's attributes, completed by another mention of it: the status once it has
-    happened, a location when the first mention had none, a stated date when it had none."""
+    """The event's attributes, completed by another mention of it: a location when the first
+    mention had none, a stated date when it had none."""
     update: dict[str, object] = {}
-    if _DEFINITE.get(other.status, -1) > _DEFINITE.get(event.status, 3):
-        update["status"] = other.status
     if event.location is None and other.location is not None:
         update["location"] = other.location
     if event.date_start is None and other.date_start is not None:
