@@ -24,17 +24,21 @@ test-faults: install
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml tools/world-atlas/package-lock.json
 	@scripts/check-python.sh $(PYTHON)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
+	scripts/ensure-world-atlas.sh $(VENV)
 	touch $(STAMP)
 
-# Third-party clients the tests use as users would: kcat and promtool (Debian packages) and the
-# official AsyncAPI parser (npm, pinned with integrity hashes in tools/asyncapi/package-lock.json).
-tools:
+# Third-party clients the tests use as users would: kcat, promtool and chromium (Debian
+# packages) and the official AsyncAPI parser (npm, pinned with integrity hashes in
+# tools/asyncapi/package-lock.json). The world map `wirestream web` draws (npm world-atlas,
+# pinned the same way in tools/world-atlas) goes into the venv with `install`.
+tools: install
 	@scripts/ensure-tools.sh
+	@scripts/ensure-chromium.sh
 	@scripts/ensure-asyncapi.sh
 
 lint: install

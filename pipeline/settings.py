@@ -79,6 +79,8 @@ class WirestreamSettings(BaseSettings):
                               "pick a free one")
     metrics_host: str = "127.0.0.1"
     lag_poll_seconds: float = Field(default=5.0, gt=0)
+    quad_topics: bool = Field(default=False, description="Also route every enriched event to "
+                              "events.quad.1 .. events.quad.4 by its quad class")
     stall_seconds: float = Field(default=120.0, ge=0, description="A commit that has not "
                                  "returned after this long while the cluster answers restarts "
                                  "the worker process in place (pipeline/adapters/watchdog.py); "

@@ -11,9 +11,17 @@ ARTICLES_VALID = "articles.valid"  # internal: valid articles keyed by article i
 EVENTS_CANDIDATES = "events.candidates"  # internal: mentions keyed by canonical event id
 EVENTS_ENRICHED = "events.enriched"
 EVENTS_MENTIONS = "events.mentions"
+# Optional (WIRESTREAM_QUAD_TOPICS): `events.enriched` split by GDELT quad class, 1 verbal
+# cooperation .. 4 material conflict, for consumers who want one kind only.
+EVENTS_QUAD = tuple(f"events.quad.{quad}" for quad in (1, 2, 3, 4))
+
+
+def quad_topic(quad_class: int) -> str:
+    return EVENTS_QUAD[quad_class - 1]
+
 
 # Topics whose latest record per key is what matters: compacted, so state is replayable.
-COMPACTED = frozenset({EVENTS_ENRICHED, ARTICLES_OUTCOMES})
+COMPACTED = frozenset({EVENTS_ENRICHED, ARTICLES_OUTCOMES, *EVENTS_QUAD})
 # The article-dedup stage reads one partition, so every article meets every candidate it
 # could duplicate, whatever the number of workers (its table is co-partitioned with it).
 SINGLE_PARTITION = frozenset({ARTICLES_VALID})
@@ -47,15 +55,17 @@ class TopicSpec:
     broker_timestamped: bool = False
 
 
-def topic_specs(prefix: str, app_id: str, partitions: int) -> list[TopicSpec]:
+def topic_specs(prefix: str, app_id: str, partitions: int,
+                quad_topics: bool = False) -> list[TopicSpec]:
     """Every topic the pipeline needs, including the tables' changelogs."""
     names = TopicNames(prefix)
 
     def count(base: str) -> int:
         return 1 if base in SINGLE_PARTITION else partitions
 
+    bases = ALL_TOPICS + (EVENTS_QUAD if quad_topics else ())
     specs = [TopicSpec(names[b], count(b), b in COMPACTED, b in BROKER_TIMESTAMPED)
-             for b in ALL_TOPICS]
+             for b in bases]
     specs += [TopicSpec(changelog_topic(app_id, t), count(src), True)
               for t, src in TABLE_SOURCE.items()]
     return specs

@@ -54,7 +54,7 @@ def create_app(settings: WirestreamSettings, metrics: WirestreamMetrics) -> faus
     app = _faust_app(settings)
     names = topics.TopicNames(settings.topic_prefix)
     topic = {base: app.topic(names[base], key_type=bytes, value_type=bytes)
-             for base in topics.ALL_TOPICS}
+             for base in topics.ALL_TOPICS + (topics.EVENTS_QUAD if settings.quad_topics else ())}
 
     # The stages and their state. Tables hold plain JSON values (Faust's changelog format);
     # each stage derives in-memory indices from its table and rebuilds them on recovery.

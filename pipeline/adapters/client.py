@@ -3,7 +3,7 @@ back as schema objects (the CLI, the demo, tests and benchmarks use them)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import orjson
@@ -34,10 +34,13 @@ def read_lines(files: Iterable[Path]) -> list[bytes]:
 
 
 def publish_files(
-    settings: WirestreamSettings, files: Iterable[Path], topic: str
+    settings: WirestreamSettings, files: Iterable[Path], topic: str, *,
+    on_sent: Callable[[int], None] | None = None,
 ) -> list[Published]:
+    """Publish every non-blank line; `on_sent(n)`: n more lines acknowledged (progress)."""
     lines = read_lines(files)
-    return publish(settings, topic, [(message_key(line), line) for line in lines])
+    return publish(settings, topic, [(message_key(line), line) for line in lines],
+                   on_sent=on_sent)
 
 
 def wait_for_outcomes(

@@ -36,7 +36,8 @@ def ensure_topics(settings: WirestreamSettings) -> list[str]:
     (which otherwise crashes the table's agent with PartitionsMismatch). An existing topic
     with the wrong partition count is an error: co-partitioned state would be silently wrong.
     """
-    specs = T.topic_specs(settings.topic_prefix, settings.app_id, settings.partitions)
+    specs = T.topic_specs(settings.topic_prefix, settings.app_id, settings.partitions,
+                         settings.quad_topics)
     admin = KafkaAdminClient(**client_config(settings), client_id="wirestream-admin")
     try:
         existing = set(admin.list_topics())
@@ -86,19 +87,43 @@ def publish(
     settings: WirestreamSettings,
     topic: str,
     records: Iterable[tuple[bytes | None, bytes]],
+    *,
+    on_sent: Callable[[int], None] | None = None,
 ) -> list[Published]:
-    """Send (key, value) pairs, wait for every acknowledgement, return where each landed."""
+    """Send (key, value) pairs, wait for every acknowledgement, return where each landed.
+
+    `on_sent(n)` is told, in the calling thread, each time n more records (in send order)
+    have been acknowledged; the counts add up to the number of records."""
     producer = KafkaProducer(**client_config(settings), acks="all", linger_ms=5,
                              max_request_size=settings.max_message_bytes)
     try:
-        futures = [producer.send(topic, key=key, value=value) for key, value in records]
+        futures = []
+        acknowledged = 0
+        for key, value in records:
+            futures.append(producer.send(topic, key=key, value=value))
+            if on_sent is not None:
+                acknowledged = _report_acknowledged(futures, acknowledged, on_sent)
         producer.flush()
-        return [
+        published = [
             Published(meta.topic, meta.partition, meta.offset)
             for meta in (f.get(timeout=30) for f in futures)
         ]
+        if on_sent is not None and acknowledged < len(futures):
+            on_sent(len(futures) - acknowledged)
+        return published
     finally:
         producer.close()
+
+
+def _report_acknowledged(futures: list[Any], reported: int,
+                         on_sent: Callable[[int], None]) -> int:
+    """Tell `on_sent` about the futures done since `reported` (in order); the new count."""
+    done = reported
+    while done < len(futures) and futures[done].is_done:
+        done += 1
+    if done > reported:
+        on_sent(done - reported)
+    return done
 
 
 def read_topic(

@@ -12,6 +12,8 @@ from rich.console import Console
 from pipeline import broker as local_broker
 from pipeline import topics as T
 from pipeline.cli.feed import feed as feed_command
+from pipeline.cli.tail import tail as tail_command
+from pipeline.cli.web import web as web_command
 from pipeline.settings import WirestreamSettings
 
 app = typer.Typer(help="Wirestream: news articles in, structured events out, on Kafka.",
@@ -23,6 +25,8 @@ eval_app = typer.Typer(help="Score the pipeline's steps against labelled files."
 app.add_typer(schemas_app, name="schemas")
 app.add_typer(eval_app, name="eval")
 app.command("feed")(feed_command)
+app.command("web")(web_command)
+app.command("tail")(tail_command)
 # Piped output (CI logs, `| less`) gets a width the event table fits in.
 console = Console(width=None if Console().is_terminal else 140)
 
@@ -89,10 +93,13 @@ def publish(
     topic: Annotated[str, typer.Option(help="Base topic name")] = T.ARTICLES_RAW,
 ) -> None:
     """Publish each line of the files as one raw message (bad lines included, on purpose)."""
-    from pipeline.adapters.client import publish_files
+    from pipeline.adapters.client import publish_files, read_lines
+    from pipeline.cli.progress import progress
 
     settings = connected_settings()
-    sent = publish_files(settings, files, T.TopicNames(settings.topic_prefix)[topic])
+    with progress(len(read_lines(files)), "publishing", console=console) as bar:
+        sent = publish_files(settings, files, T.TopicNames(settings.topic_prefix)[topic],
+                             on_sent=bar.advance)
     console.print(f"published {len(sent)} messages")
 
 
@@ -134,9 +141,11 @@ def eval_events(
     gold: Annotated[Path, typer.Argument(help="Gold file (seeds/README.md format)")],
 ) -> None:
     """Precision/recall/F1 of extracted (source, target, root) plus location/date/status."""
+    from pipeline.cli.progress import progress
     from pipeline.evaluation.events import run
 
-    run(gold, console)
+    with progress(None, "scoring articles", console=console) as bar:
+        run(gold, console, on_article=bar.update)
 
 
 @eval_app.command("dedup")
@@ -148,9 +157,24 @@ def eval_dedup(
 ) -> None:
     """Near-duplicate P/R (direct pairs and pairwise) and story BCubed P/R/F1, through the
     worker's stages in publish order with realistic arrival lags."""
+    from pipeline.cli.progress import progress
     from pipeline.evaluation.dedup import run
 
-    run(labelled, console, late_hours=late_hours, seed=seed)
+    with progress(None, "scoring articles", console=console) as bar:
+        run(labelled, console, late_hours=late_hours, seed=seed, on_article=bar.update)
+
+
+@eval_app.command("events-dedup")
+def eval_events_dedup(
+    labelled: Annotated[Path, typer.Argument(
+        help="Articles (JSONL); with `story` labels, else the pipeline's stories are used")],
+    seed: Annotated[int, typer.Option(help="Seed of the simulated arrival lags")] = 7,
+) -> None:
+    """One real event, one record? Canonical events per (story, source, target, root)
+    reported by two or more outlets, through the worker's stages in publish order."""
+    from pipeline.evaluation.event_identity import run
+
+    run(labelled, console, seed=seed)
 
 
 def main() -> None:

@@ -30,6 +30,12 @@ CHANNELS: dict[str, tuple[type, str, str]] = {
     T.EVENTS_ENRICHED: (EnrichedEvent, "canonical event id",
                         "Canonical events, re-emitted as counts change (compacted)"),
     T.EVENTS_MENTIONS: (EventMention, "mention id", "Every mention of an event in an article"),
+    **{topic: (EnrichedEvent, "canonical event id",
+               f"Optional (WIRESTREAM_QUAD_TOPICS): the events of quad class {quad} "
+               f"({label}), as on events.enriched (compacted)")
+       for quad, (topic, label) in enumerate(zip(T.EVENTS_QUAD, (
+           "verbal cooperation", "material cooperation", "verbal conflict",
+           "material conflict"), strict=True), start=1)},
 }
 
 

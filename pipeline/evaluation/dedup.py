@@ -17,7 +17,7 @@ import json
 import random
 import time
 from collections import Counter
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -123,8 +123,11 @@ def arrival_order(rows: Sequence[dict[str, Any]], *, seed: int = 7, lag_seconds:
     return [(t, row) for t, _, row in sorted(timed, key=lambda x: (x[0], x[1]))]
 
 
-def evaluate(rows: Sequence[dict[str, Any]], settings: WirestreamSettings | None = None,
-             **order: Any) -> dict[str, Any]:
+Progress = Callable[[int, int], None]  # (articles done, articles in all), after each article
+
+
+def evaluate(rows: Sequence[dict[str, Any]], settings: WirestreamSettings | None = None, *,
+             on_article: Progress | None = None, **order: Any) -> dict[str, Any]:
     """Run rows (in publish order) through the worker's stages as they would arrive; score."""
     settings = settings or WirestreamSettings()
     ingest_stage = IngestStage.from_settings(load_extractor(settings.extractor), settings, _now)
@@ -134,6 +137,8 @@ def evaluate(rows: Sequence[dict[str, Any]], settings: WirestreamSettings | None
     started = time.perf_counter()
     rejected: set[int] = set()
     for n, (arrival, row) in enumerate(arrived):
+        if on_article is not None and n:
+            on_article(n, len(arrived))
         value = json.dumps(_article_fields(row)).encode()
         first = ingest_stage.process(value, f"eval:0:{n}", arrival).outputs[0].record
         if not isinstance(first, ValidArticle):  # e.g. over the size limit: a dead letter
@@ -143,6 +148,8 @@ def evaluate(rows: Sequence[dict[str, Any]], settings: WirestreamSettings | None
         assert isinstance(record, ArticleOutcome)  # noqa: S101 - the stage's last output
         outcomes[record.article_id] = record
     elapsed = time.perf_counter() - started
+    if on_article is not None:
+        on_article(len(arrived), len(arrived))
     ordered = [row for n, (_, row) in enumerate(arrived) if n not in rejected]
     ids = [str(r["id"]) for r in ordered]
     gold_dup = [r.get("dup_group") for r in ordered]
@@ -200,12 +207,13 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def run(labelled: Path, console: Console, *, late_hours: float = 0.0, seed: int = 7) -> dict:
+def run(labelled: Path, console: Console, *, late_hours: float = 0.0, seed: int = 7,
+        on_article: Progress | None = None) -> dict:
     """CLI entry: score `labelled`, print a table, then one JSON object as the last line."""
     rows = load_labelled(labelled)
     if rows.bad:
         console.print(f"[yellow]{rows.summary()}[/]")
-    result = {**evaluate(rows.good, late_hours=late_hours, seed=seed),
+    result = {**evaluate(rows.good, late_hours=late_hours, seed=seed, on_article=on_article),
               "bad_rows": len(rows.bad), "late_hours": late_hours}
     table = Table(title=f"dedup + stories on {labelled.name} ({result['articles']} articles)")
     table.add_column("task")

@@ -312,10 +312,15 @@ def match(preds: Sequence[ExtractedEvent], golds: Sequence[GoldEvent], *,
     return {p: g for g, p in owner.items()}
 
 
-def score(records: Iterable[tuple[Article, list[GoldEvent]]], extractor: Extractor) -> EventScores:
+Progress = Callable[[int, int], None]  # (articles done, articles in all), after each article
+
+
+def score(records: Iterable[tuple[Article, list[GoldEvent]]], extractor: Extractor, *,
+          on_article: Progress | None = None) -> EventScores:
     """Run `extractor` on every gold article and count matches (see module docstring)."""
     scores = EventScores()
-    for article, golds in records:
+    items = list(records)
+    for article, golds in items:
         preds = extractor(article)
         pairs = match(preds, golds)
         scores.articles += 1
@@ -341,6 +346,8 @@ def score(records: Iterable[tuple[Article, list[GoldEvent]]], extractor: Extract
             scores.location_country_ok += country_ok
             scores.date_ok += date_ok
             scores.status_ok += status_ok
+        if on_article is not None:
+            on_article(scores.articles, len(items))
     return scores
 
 
@@ -383,13 +390,13 @@ def worker_extractor(settings: WirestreamSettings) -> Extractor:
     return extract
 
 
-def run(gold: Path, console: Console) -> dict:
+def run(gold: Path, console: Console, *, on_article: Progress | None = None) -> dict:
     """Score the worker's extraction on `gold`; print a table, then one JSON line last."""
     rows = load_gold_raw(gold)
     if rows.bad:
         console.print(f"[yellow]{rows.summary()}[/]")
     records = [(article, events) for article, events, _ in rows.good]
-    scores = score(records, worker_extractor(WirestreamSettings()))
+    scores = score(records, worker_extractor(WirestreamSettings()), on_article=on_article)
     console.print(render(scores, f"event extraction vs {gold.name} ({scores.articles} articles)"))
     if scores.missed:
         console.print(f"missed required: {', '.join(scores.missed[:40])}"

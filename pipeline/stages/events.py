@@ -42,9 +42,10 @@ class EventResult:
 class EventStage:
     def __init__(self, store: MutableMapping[str, StoredAggregate], *, window_seconds: float,
                  update_interval_seconds: float, max_article_refs: int,
-                 max_per_partition: int | None = None,
+                 max_per_partition: int | None = None, quad_topics: bool = False,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.store = store
+        self.quad_topics = quad_topics
         self.expiry = ExpiryIndex(window_seconds, max_per_partition)
         # (event-state partition, record): a flush goes into that partition's transaction.
         self.throttle: UpdateThrottle[tuple[int, EnrichedEvent]] = UpdateThrottle(
@@ -60,7 +61,8 @@ class EventStage:
                    + settings.max_lateness_hours * 3600,
                    update_interval_seconds=settings.event_update_interval_seconds,
                    max_article_refs=settings.event_max_article_refs,
-                   max_per_partition=-(-settings.event_state_max_entries // settings.partitions))
+                   max_per_partition=-(-settings.event_state_max_entries // settings.partitions),
+                   quad_topics=settings.quad_topics)
 
     def __len__(self) -> int:
         return len(self.expiry)
@@ -86,7 +88,7 @@ class EventStage:
         mention = mention_of(candidate)
         outputs = [Output(topics.EVENTS_MENTIONS, mention.mention_id, mention)]
         if emit_now is not None:
-            outputs.append(Output(topics.EVENTS_ENRICHED, key, record, candidate.ingest_ts))
+            outputs += self._enriched(record, candidate.ingest_ts)
         return EventResult(counted=True, repeated=previous is not None, outputs=outputs,
                            expired=expired)
 
@@ -114,8 +116,15 @@ class EventStage:
 
     def due(self, owned: Callable[[int], bool]) -> list[tuple[int, Output]]:
         """Held-back updates whose interval passed, for partitions this worker owns."""
-        return [(partition, Output(topics.EVENTS_ENRICHED, record.event_id, record))
-                for partition, record in self.throttle.due() if owned(partition)]
+        return [(partition, output) for partition, record in self.throttle.due()
+                if owned(partition) for output in self._enriched(record)]
+
+    def _enriched(self, record: EnrichedEvent, ingest_ts: float | None = None) -> list[Output]:
+        """The event record on `events.enriched`, and on its quad class's topic if routed."""
+        outputs = [Output(topics.EVENTS_ENRICHED, record.event_id, record, ingest_ts)]
+        if self.quad_topics:
+            outputs.append(Output(topics.quad_topic(record.quad_class), record.event_id, record))
+        return outputs
 
 
 def mention_of(candidate: EventCandidate) -> EventMention:

@@ -260,6 +260,22 @@ def test_a_new_event_goes_out_at_once_and_an_update_waits_for_its_interval():
     assert store[first.event_id]["revision"] == 2 and store[first.event_id]["partition"] == 3
 
 
+def test_routed_events_also_go_to_their_quad_class_topic_now_and_when_flushed():
+    clock = Clock()
+    stage = EventStage({}, window_seconds=7 * 86400, update_interval_seconds=5.0,
+                       max_article_refs=20, quad_topics=True, clock=clock)
+    first, second = mentions_of_one_event()
+    _, enriched, routed = stage.process(first, 1).outputs
+    assert isinstance(enriched.record, EnrichedEvent)
+    assert routed.topic == topics.quad_topic(enriched.record.quad_class)
+    assert (routed.key, routed.record) == (enriched.key, enriched.record)
+    stage.process(second, 1)
+    clock.t += 5
+    flushed = stage.due(lambda p: True)
+    assert [o.topic for _, o in flushed] == [topics.EVENTS_ENRICHED, routed.topic]
+    assert event_stage({}, clock).process(first, 1).outputs[-1].topic == topics.EVENTS_ENRICHED
+
+
 def test_a_redelivered_mention_is_not_counted_twice():
     stage = event_stage({}, Clock())
     first, _ = mentions_of_one_event()

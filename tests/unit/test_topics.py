@@ -17,3 +17,12 @@ def test_every_topic_is_specified_once_and_state_topics_are_compacted():
     assert {"events.enriched", "articles.outcomes"} <= compacted
     assert all(T.changelog_topic("wirestream", t) in compacted for t in T.TABLES)
     assert "articles.raw" not in compacted
+
+
+def test_quad_topics_exist_only_when_routed_and_are_compacted():
+    plain = {s.name for s in T.topic_specs("p.", "app", partitions=4)}
+    routed = {s.name: s for s in T.topic_specs("p.", "app", partitions=4, quad_topics=True)}
+    quads = {f"p.events.quad.{q}" for q in (1, 2, 3, 4)}
+    assert not quads & plain and set(routed) == plain | quads
+    assert all(routed[name].compacted and routed[name].partitions == 4 for name in quads)
+    assert T.quad_topic(1) == "events.quad.1" and T.quad_topic(4) == "events.quad.4"
