@@ -193,6 +193,7 @@ def _report_lag(app: faust.App, settings: WirestreamSettings,
     also runs the stall watchdog (it needs to know whether the cluster answers)."""
     lag_probe = LagProbe(settings, settings.app_id)
     progress = app.txn.progress
+    raw = topics.TopicNames(settings.topic_prefix)[topics.ARTICLES_RAW]
     watchdog = Watchdog(progress, settings.stall_seconds, settings.metrics_port)
 
     @app.timer(interval=settings.lag_poll_seconds)
@@ -203,7 +204,8 @@ def _report_lag(app: faust.App, settings: WirestreamSettings,
             metrics.consumer_lag.labels(topic_name, str(partition)).set(lag)
         if lag_probe.answered:  # the cluster answers a plain client: see the watchdog
             progress.cluster_answered = time.monotonic()
-            progress.max_lag = max((lag for _, _, lag in lags), default=0)
+            # The input topic only: internal topics keep a lag of transaction markers.
+            progress.max_lag = max((lag for name, _, lag in lags if name == raw), default=0)
         watchdog.check(asyncio.get_running_loop())
 
 

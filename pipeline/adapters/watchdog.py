@@ -10,9 +10,9 @@ every task waits and re-executes the worker process: same pid, arguments and met
 The new process re-joins the group, fences its own unfinished transactions and resumes from
 the committed offsets, exactly as after a crash.
 
-A worker that has processed nothing for `stall_seconds` while its partitions have records
-waiting gets the same log of where its tasks wait (once), without the restart: lag alone
-is not proof (aborted records and transaction markers count as lag).
+A worker that has processed nothing for `stall_seconds` while its input partitions have
+records waiting gets the same log of where its tasks wait (once), without the restart: lag
+alone is not proof (it is the whole group's, and another worker may own those partitions).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ class Progress:
     commits: list[float] = field(default_factory=list)  # start times of commits in flight
     last_event: float = field(default_factory=time.monotonic)
     cluster_answered: float = 0.0  # the lag probe's last successful poll
-    max_lag: int = 0  # the largest partition lag that poll found
+    max_lag: int = 0  # the largest `articles.raw` partition lag that poll found
 
     @property
     def commit_started(self) -> float | None:
@@ -51,7 +51,7 @@ def stalled_commit(progress: Progress, now: float, stall_seconds: float) -> bool
 
 
 def idle_with_work(progress: Progress, now: float, stall_seconds: float) -> bool:
-    return (progress.max_lag > 1 and now - progress.last_event > stall_seconds
+    return (progress.max_lag > 0 and now - progress.last_event > stall_seconds
             and now - progress.cluster_answered < stall_seconds)
 
 

@@ -23,10 +23,10 @@ def test_a_commit_stalls_only_when_long_and_the_cluster_answers_since_it_began()
     assert not stalled_commit(Progress(cluster_answered=500.0), now=900.0, stall_seconds=120)
 
 
-def test_idle_with_work_needs_lag_beyond_a_marker_and_a_live_cluster() -> None:
+def test_idle_with_work_needs_input_waiting_and_a_live_cluster() -> None:
     progress = Progress(last_event=0.0, cluster_answered=200.0, max_lag=5)
     assert idle_with_work(progress, now=210.0, stall_seconds=120)
-    progress.max_lag = 1  # a transaction marker after the committed offset is not work
+    progress.max_lag = 0  # the input is drained: idle, not stuck
     assert not idle_with_work(progress, now=210.0, stall_seconds=120)
     progress.max_lag, progress.cluster_answered = 5, 10.0  # the cluster is away
     assert not idle_with_work(progress, now=210.0, stall_seconds=120)
