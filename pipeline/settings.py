@@ -89,7 +89,11 @@ class WirestreamSettings(BaseSettings):
                                        "worker waits for an unreachable cluster; 0 = forever")
     processing_guarantee: str = Field(default="exactly_once", pattern="^(at_least_once|"
                                       "exactly_once)$")
-    commit_interval_seconds: float = Field(default=2.8, gt=0, description="How often offsets "
+    # Exactly-once outputs become visible when their stage's transaction commits, and an
+    # event crosses three stages: 0.2 s puts it on events.enriched within a second (p95 0.72 s
+    # at 10 articles/s, bench/bench_suite.py) where 2.8 s took 8.6 s, at no cost in throughput
+    # (201 vs 156 articles/s, same day: smaller transactions). Kafka Streams' EOS uses 0.1 s.
+    commit_interval_seconds: float = Field(default=0.2, gt=0, description="How often offsets "
                                            "(and, exactly-once, transactions) are committed")
     session_timeout_seconds: float = Field(default=60.0, ge=6, description="A worker that stops "
                                            "heartbeating leaves the group after this long")
