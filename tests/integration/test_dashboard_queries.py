@@ -30,7 +30,7 @@ from pipeline.adapters.client import message_key, publish_files, read_lines, wai
 from pipeline.adapters.kafka_io import publish
 from pipeline.cli.launcher import free_port
 from pipeline.settings import WirestreamSettings
-from tests.integration.test_pipeline import require_tool
+from tests.support.tools import require_tool
 from tests.support.workers import WorkerProcess
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -14,7 +14,7 @@ from pipeline import topics as T
 from pipeline.adapters.kafka_io import read_topic
 from pipeline.settings import WirestreamSettings
 from pipeline.steps.validate import decode_article
-from tests.unit.test_feeds import FeedServer, Route, rss
+from tests.support.feeds import FeedServer, Route, rss
 
 WIRESTREAM = Path(sys.executable).with_name("wirestream")
 

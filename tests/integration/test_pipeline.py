@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import base64
 import json
-import os
-import shutil
 import subprocess
 from pathlib import Path
-
-import pytest
 
 from pipeline import topics as T
 from pipeline.adapters.client import (
@@ -22,6 +18,7 @@ from pipeline.adapters.client import (
 from pipeline.adapters.kafka_io import publish, read_topic
 from pipeline.evaluation.events import load_gold, score
 from schemas.records import DeadLetter, EnrichedEvent, ExtractedEvent
+from tests.support.tools import require_tool
 from tests.support.workers import metric_sample
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -42,15 +39,6 @@ def article_line(article_id: str, **changes) -> bytes:
         if record["id"] == article_id:
             return json.dumps({**record, **changes}).encode()
     raise KeyError(article_id)
-
-
-def require_tool(name: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{name} is missing in CI: scripts/ensure-tools.sh should install it")
-        pytest.skip(f"{name} not installed (scripts/ensure-tools.sh installs it)")
-    return path
 
 
 def as_extracted(event: EnrichedEvent) -> ExtractedEvent:

@@ -26,6 +26,7 @@ from pipeline.adapters.kafka_io import publish
 from pipeline.cli.launcher import free_port, settings_env
 from pipeline.web import geo
 from schemas.records import EnrichedEvent
+from tests.support.tools import require_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
@@ -35,13 +36,7 @@ WINDOW = (1280, 800)
 
 
 def require_chromium() -> str:
-    for name in ("chromium", "chromium-browser"):
-        path = shutil.which(name)
-        if path is not None:
-            return path
-    if os.environ.get("CI"):
-        pytest.fail("chromium is missing in CI: scripts/ensure-chromium.sh should install it")
-    pytest.skip("chromium not installed (scripts/ensure-chromium.sh installs it)")
+    return require_tool("chromium", "chromium-browser", installer="scripts/ensure-chromium.sh")
 
 
 def require_world_atlas() -> Path:

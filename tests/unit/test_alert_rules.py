@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.integration.test_pipeline import require_tool
+from tests.support.tools import require_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 PROMETHEUS = ROOT / "deploy" / "prometheus"
