@@ -4,8 +4,6 @@ the pass-through ceiling, the pipeline's throughput, latency at an offered load.
 from __future__ import annotations
 
 import itertools
-import os
-import signal
 import subprocess
 import sys
 import time
@@ -21,7 +19,7 @@ from pipeline.adapters.kafka_io import ensure_topics, publish
 from pipeline.cli.launcher import settings_env
 from pipeline.settings import WirestreamSettings
 from tests.support.settings import isolated_settings
-from tests.support.workers import WorkerProcess
+from tests.support.workers import WorkerProcess, rss_mib, stop_group
 
 PASSTHROUGH = Path(__file__).resolve().parent / "passthrough_app.py"
 READY_TIMEOUT = 300.0
@@ -31,17 +29,6 @@ MENTION_GRACE = 30.0  # after the last outcome, for the mentions still in flight
 def drain_timeout(n: int) -> float:
     """Generous: a 2-core machine with CI running does a few articles per second at worst."""
     return 600.0 + n * 0.5
-
-
-def rss_mib(pid: int, field: str = "VmHWM") -> float | None:
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return None
-    for line in status.splitlines():
-        if line.startswith(f"{field}:"):
-            return int(line.split()[1]) / 1024
-    return None
 
 
 def first_arrivals(arrivals: Sequence[Arrival], topic: str) -> dict[str, float]:
@@ -76,10 +63,10 @@ def run_ceiling(servers: str, tmp: Path, payloads: Sequence[bytes], guarantee: s
         elapsed = arrivals[len(payloads) - 1].at - started
         return {"records_per_s": rate(len(payloads), elapsed), "elapsed_s": elapsed,
                 "cpu_s_per_record": (cpu1 - cpu0) / len(payloads),
-                "rss_mib": rss_mib(proc.pid)}
+                "rss_mib": rss_mib(proc.pid, "VmHWM")}
     finally:
         reader.close()
-        _stop(proc)
+        stop_group(proc)
 
 
 def _wait_ready_file(path: Path, proc: subprocess.Popen[bytes]) -> float:
@@ -94,16 +81,6 @@ def _wait_ready_file(path: Path, proc: subprocess.Popen[bytes]) -> float:
             return time.monotonic() - max(time.time() - wall, 0.0)
         time.sleep(0.05)
     raise TimeoutError(f"passthrough app not ready within {READY_TIMEOUT:.0f}s")
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
 
 
 def run_pipeline(servers: str, tmp: Path, payloads: Sequence[bytes], guarantee: str,

@@ -36,8 +36,8 @@ from schemas.records import (
 
 log = logging.getLogger(__name__)
 
-# Which record each topic carries (as `pipeline.cli.schema_docs.CHANNELS`, which adapters may
-# not import; a unit test keeps the two equal).
+# Which record each topic carries: the one map, which `pipeline.cli.schema_docs` documents
+# (a unit test checks every topic here has its documented key).
 TOPIC_MODELS: dict[str, type[BaseModel]] = {
     T.ARTICLES_RAW: Article,
     T.ARTICLES_DLQ: DeadLetter,

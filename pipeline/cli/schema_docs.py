@@ -7,36 +7,31 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import topics as T
-from schemas.records import (
-    RECORD_MODELS,
-    Article,
-    ArticleOutcome,
-    DeadLetter,
-    EnrichedEvent,
-    EventCandidate,
-    EventMention,
-    ValidArticle,
-)
+from pipeline.adapters.subscribe import TOPIC_MODELS
+from schemas.records import RECORD_MODELS
 
-# Which record each topic carries, and what its key is.
-CHANNELS: dict[str, tuple[type, str, str]] = {
-    T.ARTICLES_RAW: (Article, "article id (optional)", "Articles as producers publish them"),
-    T.ARTICLES_DLQ: (DeadLetter, "input topic:partition:offset", "Rejected inputs, with why"),
-    T.ARTICLES_OUTCOMES: (ArticleOutcome, "input topic:partition:offset",
+# What each topic's key is and what it holds; the record model comes from the one topic ->
+# model map (`pipeline.adapters.subscribe.TOPIC_MODELS`, which consumers read with).
+_DOCS: dict[str, tuple[str, str]] = {
+    T.ARTICLES_RAW: ("article id (optional)", "Articles as producers publish them"),
+    T.ARTICLES_DLQ: ("input topic:partition:offset", "Rejected inputs, with why"),
+    T.ARTICLES_OUTCOMES: ("input topic:partition:offset",
                           "Exactly one per consumed input (compacted)"),
-    T.ARTICLES_VALID: (ValidArticle, "article id",
-                       "Internal: valid articles with their events and dedup sketch"),
-    T.EVENTS_CANDIDATES: (EventCandidate, "canonical event id", "Internal: event mentions"),
-    T.EVENTS_ENRICHED: (EnrichedEvent, "canonical event id",
+    T.ARTICLES_VALID: ("article id", "Internal: valid articles with their events and dedup sketch"),
+    T.EVENTS_CANDIDATES: ("canonical event id", "Internal: event mentions"),
+    T.EVENTS_ENRICHED: ("canonical event id",
                         "Canonical events, re-emitted as counts change (compacted)"),
-    T.EVENTS_MENTIONS: (EventMention, "mention id", "Every mention of an event in an article"),
-    **{topic: (EnrichedEvent, "canonical event id",
+    T.EVENTS_MENTIONS: ("mention id", "Every mention of an event in an article"),
+    **{topic: ("canonical event id",
                f"Optional (WIRESTREAM_QUAD_TOPICS): the events of quad class {quad} "
                f"({label}), as on events.enriched (compacted)")
        for quad, (topic, label) in enumerate(zip(T.EVENTS_QUAD, (
            "verbal cooperation", "material cooperation", "verbal conflict",
            "material conflict"), strict=True), start=1)},
 }
+# Which record each topic carries, and what its key is.
+CHANNELS: dict[str, tuple[type, str, str]] = {
+    topic: (TOPIC_MODELS[topic], key, doc) for topic, (key, doc) in _DOCS.items()}
 
 
 def json_schemas() -> dict[str, dict[str, Any]]:

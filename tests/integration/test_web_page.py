@@ -9,7 +9,6 @@ import http.client
 import json
 import os
 import shutil
-import signal
 import struct
 import subprocess
 import sys
@@ -27,6 +26,7 @@ from pipeline.cli.launcher import free_port, settings_env
 from pipeline.web import geo
 from schemas.records import EnrichedEvent
 from tests.support.tools import require_tool
+from tests.support.workers import stop_group
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
@@ -92,13 +92,7 @@ def web_url(pipeline_settings, seed_events, tmp_path_factory) -> Iterator[str]:
                 time.sleep(0.2)
         yield url
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=10)
+        stop_group(proc, timeout=15)
         assert proc.returncode == 0, log_path.read_text()  # SIGTERM is a clean stop
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 from pathlib import Path
 
 from prometheus_client.parser import text_string_to_metric_families
@@ -26,16 +27,30 @@ class WorkerProcess(launcher.WorkerProcess):
 
     def rss_mib(self, field: str = "VmRSS") -> float | None:
         """Resident memory of the worker (Linux /proc; `VmHWM` = its peak so far)."""
-        if self.proc is None:
-            return None
-        try:
-            status = Path(f"/proc/{self.proc.pid}/status").read_text()
-        except OSError:
-            return None
-        for line in status.splitlines():
-            if line.startswith(f"{field}:"):
-                return int(line.split()[1]) / 1024
+        return None if self.proc is None else rss_mib(self.proc.pid, field)
+
+
+def rss_mib(pid: int, field: str = "VmRSS") -> float | None:
+    """Resident memory of a process in MiB (Linux /proc; `VmHWM` = its peak so far)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
         return None
+    for line in status.splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) / 1024
+    return None
+
+
+def stop_group(proc: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
+    """SIGTERM to a child's process group, SIGKILL if it has not gone after `timeout`."""
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
 
 
 def metric_sample(text: str, name: str, **labels: str) -> float | None:
