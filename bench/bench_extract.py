@@ -2,6 +2,9 @@
 
     python bench/bench_extract.py ../shared/corpora/bbc-news-2005.jsonl [--limit N] [--runs 5]
     python bench/bench_extract.py            # articles generated from templates, no files needed
+    python bench/bench_extract.py CORPUS \
+        --extractor pipeline.steps.extraction.extract:extract_events \
+        --extractor pipeline.steps.clauses.extract:extract_events   # several engines, one run
 
 Dictionaries and the gazetteer are loaded once before timing (as in a long-running worker);
 one warm-up pass precedes the timed runs; the reported rate is the median of the runs.
@@ -20,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline.steps.extraction.extract import extract_events  # noqa: E402
+from pipeline.stages.extractors import DEFAULT, load_extractor  # noqa: E402
 from schemas.records import Article  # noqa: E402
 
 _ACTORS = ["Israeli Prime Minister Benjamin Netanyahu", "Hamas", "the Egyptian foreign ministry",
@@ -82,35 +85,56 @@ def main() -> None:
     parser.add_argument("corpus", nargs="?", type=Path, help="JSONL articles (default: generated)")
     parser.add_argument("--limit", type=int, default=None, help="use the first N articles")
     parser.add_argument("--runs", type=int, default=5, help="timed runs (median reported)")
+    parser.add_argument("--extractor", action="append", default=None,
+                        help="package.module:function (repeat to compare; default the built-in)")
     args = parser.parse_args()
     articles = load(args.corpus, args.limit) if args.corpus else generated(args.limit or 500)
+    for spec in args.extractor or [DEFAULT]:
+        result = measure(load_extractor(spec), articles, args.runs)
+        result = {"extractor": spec,
+                  "corpus": str(args.corpus) if args.corpus else "generated", **result}
+        print(f"{spec}: {result['articles_per_s']:.0f} articles/s (median of {result['runs']} "
+              f"runs; min {result['articles_per_s_min']:.0f}, max "
+              f"{result['articles_per_s_max']:.0f}) on {len(articles)} articles of "
+              f"{result['words_per_article']:.0f} words; {result['events_per_article']} "
+              f"events/article; slowest article {result['slowest_article_s']:.3f}s; RSS "
+              f"{result['rss_mb']:.0f} MB; loaded in {result['load_s']:.2f}s")
+        print(json.dumps(result))
+
+
+def measure(extract_events, articles: list[Article], runs: int) -> dict:
+    """Rate (median of `runs` timed passes after a warm-up), load time, RSS after loading."""
     started = time.perf_counter()
-    extract_events(articles[0])  # compiles dictionaries and loads the gazetteer once
+    extract_events(articles[0])  # compiles dictionaries, loads the gazetteer (and a model)
     load_seconds = time.perf_counter() - started
     events = sum(len(extract_events(a)) for a in articles)  # warm-up pass
-    rates = []
-    for _ in range(max(1, args.runs)):
+    rates, slowest = [], 0.0
+    for _ in range(max(1, runs)):
         t0 = time.perf_counter()
         for article in articles:
+            a0 = time.perf_counter()
             extract_events(article)
+            slowest = max(slowest, time.perf_counter() - a0)
         rates.append(len(articles) / (time.perf_counter() - t0))
     words = sum(len(a.body.split()) for a in articles) / len(articles)
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    result = {
-        "corpus": str(args.corpus) if args.corpus else "generated",
+    return {
         "articles": len(articles), "runs": len(rates),
         "articles_per_s": round(statistics.median(rates), 1),
         "articles_per_s_min": round(min(rates), 1), "articles_per_s_max": round(max(rates), 1),
         "words_per_article": round(words, 1),
         "events_per_article": round(events / len(articles), 2),
-        "dictionary_load_s": round(load_seconds, 2), "peak_rss_mb": round(peak_mb, 1),
+        "slowest_article_s": round(slowest, 4), "load_s": round(load_seconds, 2),
+        "rss_mb": round(_rss_mb(), 1),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
-    print(f"{result['articles_per_s']:.0f} articles/s (median of {len(rates)} runs; "
-          f"min {result['articles_per_s_min']:.0f}, max {result['articles_per_s_max']:.0f}) "
-          f"on {len(articles)} articles of {words:.0f} words; "
-          f"{result['events_per_article']} events/article; peak RSS {peak_mb:.0f} MB; "
-          f"dictionaries loaded in {load_seconds:.2f}s")
-    print(json.dumps(result))
+
+
+def _rss_mb() -> float:
+    """The process's resident set now (MiB), from /proc."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 if __name__ == "__main__":

@@ -127,10 +127,11 @@ class EventContext:
         earlier: set[tuple[str, str]] = set()
         previous: tuple[VerbMatch, list[Phrase]] | None = None
         for i, (verb, entry) in enumerate(chosen):
-            window_end = _window_end(sentence, chosen[i + 1][0] if i + 1 < len(chosen) else None)
+            window_end = object_window_end(sentence,
+                                           chosen[i + 1][0] if i + 1 < len(chosen) else None)
             shared = previous[1] if previous and rules.shares_subject(
                 verb, lowered, previous[0].end) else None
-            roles = _roles(sentence, verb, actors, window_end, shared)
+            roles = window_roles(sentence, verb, actors, window_end, shared)
             if roles is None:
                 continue
             previous = (verb, roles[0])
@@ -305,7 +306,7 @@ class EventContext:
 
 # -- roles ----------------------------------------------------------------------------------------
 
-def _window_end(sentence: Sentence, nxt: VerbMatch | None) -> int:
+def object_window_end(sentence: Sentence, nxt: VerbMatch | None) -> int:
     """Where a verb's object may end: at the next verb hit, or the sentence end."""
     if nxt is None:
         return sentence.end
@@ -314,7 +315,7 @@ def _window_end(sentence: Sentence, nxt: VerbMatch | None) -> int:
     return nxt.start
 
 
-def _roles(sentence: Sentence, verb: VerbMatch, actors: list[Phrase], window_end: int,
+def window_roles(sentence: Sentence, verb: VerbMatch, actors: list[Phrase], window_end: int,
            shared: list[Phrase] | None) -> Roles | None:
     """(sources, targets, source inferred, subject shared) for one verb, or None without a
     source."""

@@ -1,0 +1,68 @@
+"""Event coding of one parsed sentence: roles from the parse, the rest from `event_context`.
+
+`ClauseContext` is `EventContext` with one change: a trigger's source and target come from the
+dependency parse (`roles`) when it names a source; when it does not (a parse error, a subject
+the actor dictionaries do not know), the lexical window rules decide as before. Status, date,
+location, quantity, code adjustments and implicit targets are shared with the lexical engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pipeline.steps.clauses.roles import ParsedSentence, dependency_roles
+from pipeline.steps.extraction import event_context as lexical
+from pipeline.steps.extraction import event_rules as rules
+from pipeline.steps.extraction.actors import Phrase
+from pipeline.steps.extraction.verbs import VerbMatch
+from schemas.records import ExtractedEvent
+
+
+class ClauseContext(lexical.EventContext):
+    """What event coding keeps across an article's sentences, with parsed roles."""
+
+    fallback: bool = True  # window rules when the parse gives no source
+
+    def parsed_events(self, start: int, end: int, phrases: Sequence[Phrase],
+                      verbs: Sequence[VerbMatch], parsed: ParsedSentence | None,
+                      ) -> list[ExtractedEvent]:
+        """The events of the sentence [start, end), roles read from `parsed` when given."""
+        if parsed is None:
+            return self.events_for(start, end, phrases, verbs)
+        prepared = self._sentence(start, end, phrases, verbs)
+        if prepared is None:
+            return []
+        sentence, chosen, actors = prepared
+        allowed = {id(p) for p in actors}
+        out: list[ExtractedEvent] = []
+        earlier: set[tuple[str, str]] = set()
+        previous: tuple[VerbMatch, list[Phrase]] | None = None
+        for i, (verb, entry) in enumerate(chosen):
+            roles = dependency_roles(parsed, verb)
+            if roles is not None:
+                sources = [p for p in roles[0] if id(p) in allowed]
+                targets = [p for p in roles[1] if id(p) in allowed]
+                roles = (sources, targets, roles[2], roles[3]) if sources else None
+            if self.fallback and (roles is None or not roles[1]):
+                window_end = lexical.object_window_end(
+                    sentence, chosen[i + 1][0] if i + 1 < len(chosen) else None)
+                shared = previous[1] if previous and rules.shares_subject(
+                    verb, self.text.lowered, previous[0].end) else None
+                window = lexical.window_roles(sentence, verb, actors, window_end, shared)
+                if roles is None:
+                    roles = window
+                elif window is not None:
+                    # The parse found the subject but no object actor: the window's object.
+                    own = {id(p) for p in roles[0]}
+                    roles = (roles[0], [p for p in window[1] if id(p) not in own], roles[2],
+                             roles[3])
+            if roles is None:
+                continue
+            previous = (verb, roles[0])
+            for event, source, target in self._events_for_verb(sentence, verb, entry, roles,
+                                                               earlier):
+                earlier.add((event.source.code, event.root))
+                if event.status != "negated":
+                    self.history.append((source, target))
+                out.append(event)
+        return out

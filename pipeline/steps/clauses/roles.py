@@ -1,0 +1,268 @@
+"""Who did what to whom, read from the dependency parse of one sentence.
+
+The trigger (a verb-lexicon hit) is a token of the parse. Its source is the actor heading its
+subject (`nsubj`), the agent of a passive (`by` + object), or, when the clause has no subject
+of its own, the subject it shares: a coordinated verb ("accused Y and sent troops") takes its
+head's, an infinitive complement ("agreed to meet") its governor's, or the governor's object
+under object control ("urged Iran to hold talks"). Its target is the actor heading its object,
+a dative, or a prepositional object (met with, fired at, sanctions against). An event noun takes
+its possessor, an actor modifier ("Israeli strikes") or its "by" agent as source and its "on /
+against / with / of" object as target; as the object of a light verb ("launched an attack on",
+"held talks with") it takes that verb's subject. An actor is found in the subtree of a role's
+head, nearest first, without entering a clause of its own (a relative clause, a complement).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from pipeline.steps.extraction.actors import INSTRUMENT_HEADS, Phrase, is_possessive_pronoun
+from pipeline.steps.extraction.verbs import VerbMatch
+
+# (sources, targets, source inferred from a passive, subject shared with another verb): the
+# shape `event_context` codes an event from.
+Roles = tuple[list[Phrase], list[Phrase], bool, bool]
+
+_SUBJECT = frozenset({"nsubj", "csubj"})
+_PASSIVE_SUBJECT = frozenset({"nsubjpass", "csubjpass"})
+_OBJECT = ("dobj", "dative", "iobj", "attr", "oprd")
+# A role's actor is never looked for inside these: they open a clause or a list of their own.
+_CLAUSAL = frozenset({"relcl", "acl", "advcl", "ccomp", "xcomp", "csubj", "parataxis", "conj",
+                      "cc", "punct", "mark", "prep", "agent"})
+_NOUN_CLAUSAL = _CLAUSAL - {"prep"}  # "the leader of Hamas": Hamas heads the subject
+# An object's possessor is not its actor: "his session with Kim" is aimed at Kim.
+_OBJECT_SKIP = _NOUN_CLAUSAL | {"poss"}
+_TARGET_PREPS = frozenset({"with", "against", "on", "at", "to", "into", "toward", "towards",
+                           "upon", "over", "from", "for", "between", "of", "in", "onto",
+                           "across", "among"})
+_NOUN_TARGET_PREPS = frozenset({"on", "against", "with", "of", "into", "between", "to", "at",
+                                "over", "toward", "towards", "upon", "among", "for"})
+_NOUN_SOURCE_DEPS = frozenset({"poss", "compound", "amod", "nmod"})
+# Verbs whose object noun names the act the subject does ("launched an attack on").
+_LIGHT = frozenset({"launch", "carry", "hold", "conduct", "impose", "stage", "make", "mount",
+                    "wage", "begin", "start", "resume", "continue", "step", "order", "give",
+                    "deliver", "issue", "lodge", "file", "sign", "reach", "strike", "offer",
+                    "provide", "send", "announce", "level", "take", "have", "perform",
+                    "undertake", "lead", "open", "lift", "ease", "extend", "pledge", "approve"})
+# Governors whose object is the subject of their infinitive ("urged Iran to ...").
+_OBJECT_CONTROL = frozenset({"urge", "ask", "call", "order", "tell", "invite", "press", "force",
+                             "persuade", "encourage", "allow", "help", "push", "pressure",
+                             "appeal", "request", "instruct", "warn", "direct", "authorize",
+                             "authorise", "convince", "compel", "permit", "enable", "lead"})
+_MAX_DEPTH = 4
+# "the envoy of Qatar", "a spokesman for the ministry", "groups like al Qaeda".
+_MEMBER_PREPS = frozenset({"of", "for", "from", "like", "including", "such"})
+
+
+@dataclass(slots=True)
+class ParsedSentence:
+    """A sentence's parse with its actor phrases attached to tokens."""
+
+    doc: Doc
+    offset: int  # body offset of the doc's first character
+    by_token: dict[int, Phrase]  # token index -> the actor phrase it lies in
+
+    @classmethod
+    def of(cls, doc: Doc, offset: int, actors: Sequence[Phrase]) -> ParsedSentence:
+        by_token: dict[int, Phrase] = {}
+        if actors:
+            for token in doc:
+                start = offset + token.idx
+                end = start + len(token.text)
+                for phrase in actors:
+                    if phrase.start < end and start < phrase.end:
+                        by_token[token.i] = phrase
+                        break
+        return cls(doc, offset, by_token)
+
+    def trigger(self, verb: VerbMatch) -> Token | None:
+        """The token that heads a verb-lexicon hit: its first verb or noun."""
+        tokens = [t for t in self.doc
+                  if verb.start <= self.offset + t.idx < verb.end]
+        for token in tokens:
+            if token.pos_ in ("VERB", "NOUN", "AUX", "PROPN", "ADJ"):
+                return token
+        return tokens[0] if tokens else None
+
+    def actor_at(self, head: Token, deps: frozenset[str] = _CLAUSAL) -> Phrase | None:
+        """The actor nearest `head` in its subtree (breadth first, not into clauses)."""
+        level = [head]
+        for _ in range(_MAX_DEPTH):
+            nxt: list[Token] = []
+            for token in level:
+                phrase = self.by_token.get(token.i)
+                if phrase is not None:
+                    named = self._named_member(token) if phrase.how != "explicit" else None
+                    return named or phrase
+                nxt.extend(c for c in token.children if c.dep_ not in deps)
+            if not nxt:
+                return None
+            level = nxt
+        return None
+
+    def _named_member(self, token: Token) -> Phrase | None:
+        """The named actor of "the envoy of Qatar", "groups like al Qaeda": more specific than
+        what the story resolved the title or group noun to."""
+        for child in token.children:
+            if child.dep_ == "prep" and child.lower_ in _MEMBER_PREPS:
+                for pobj in child.subtree:
+                    phrase = self.by_token.get(pobj.i)
+                    if pobj.dep_ == "pobj" and phrase is not None and phrase.how == "explicit":
+                        return phrase
+        return None
+
+    def actors_at(self, head: Token, deps: frozenset[str] = _CLAUSAL) -> list[Phrase]:
+        """The actor of `head` and of every member coordinated with it ("Russia and China")."""
+        found: list[Phrase] = []
+        for member in _conjuncts(head):
+            phrase = self.actor_at(member, deps)
+            if phrase is not None and all(phrase is not p for p in found):
+                found.append(phrase)
+        return found
+
+
+def dependency_roles(parsed: ParsedSentence, verb: VerbMatch) -> Roles | None:
+    """The roles of one trigger, or None when the parse names no source for it."""
+    token = parsed.trigger(verb)
+    if token is None:
+        return None
+    if token.pos_ in ("NOUN", "PROPN") or verb.nominal:
+        return _noun_roles(parsed, token)
+    sources, passive, shared = _subject(parsed, token)
+    targets = _objects(parsed, token)
+    if passive:
+        agents = _agents(parsed, token)
+        if not agents:
+            return None
+        sources, targets = agents, sources
+    if not sources:
+        return None
+    return sources, _usable_targets(targets), passive, shared
+
+
+def _subject(parsed: ParsedSentence, verb: Token) -> tuple[list[Phrase], bool, bool]:
+    """(subject actors, passive, shared with another verb) of a verb token."""
+    for child in verb.children:
+        if child.dep_ in _SUBJECT:
+            return parsed.actors_at(child, _NOUN_CLAUSAL), False, False
+        if child.dep_ in _PASSIVE_SUBJECT:
+            return parsed.actors_at(child, _NOUN_CLAUSAL), True, False
+    head = verb.head
+    if head is verb:
+        return [], False, False
+    if verb.dep_ == "conj":
+        sources, passive, _ = _subject(parsed, head)
+        return sources, passive, True
+    if verb.dep_ == "xcomp":
+        if head.lemma_ in _OBJECT_CONTROL:
+            objects = [c for c in head.children if c.dep_ in ("dobj", "dative")]
+            if objects:
+                return parsed.actors_at(objects[0], _NOUN_CLAUSAL), False, True
+        sources, _, _ = _subject(parsed, head)
+        return sources, False, True
+    if verb.dep_ == "advcl" and verb.tag_ == "VBG":  # ", accusing Iran of ..."
+        sources, _, _ = _subject(parsed, head)
+        return sources, False, True
+    if verb.dep_ in ("relcl", "acl") and head.pos_ in ("NOUN", "PROPN", "PRON"):
+        # "Hamas, which attacked Israel"; "troops deployed by Russia" is passive.
+        actor = parsed.actor_at(head, _NOUN_CLAUSAL)
+        if verb.dep_ == "acl" and verb.tag_ == "VBN":
+            return ([actor] if actor else []), True, False
+        return ([actor] if actor else []), False, False
+    return [], False, False
+
+
+def _objects(parsed: ParsedSentence, verb: Token) -> list[Phrase]:
+    """The actors a verb acts on: object, dative, then prepositional objects in order."""
+    children = list(verb.children)
+    for dep in _OBJECT:
+        for child in children:
+            if child.dep_ == dep:
+                found = _usable_targets(parsed.actors_at(child, _OBJECT_SKIP))
+                if found:
+                    return found
+    for child in children:
+        if child.dep_ in ("prep", "prt") and child.lower_ in _TARGET_PREPS:
+            for pobj in child.children:
+                if pobj.dep_ in ("pobj", "pcomp"):
+                    found = _usable_targets(parsed.actors_at(pobj, _OBJECT_SKIP))
+                    if found:
+                        return found
+        if child.dep_ == "prt":  # "called on X": the particle's object hangs on the verb
+            continue
+    return []
+
+
+def _agents(parsed: ParsedSentence, verb: Token) -> list[Phrase]:
+    """The agent of a passive ("abducted by gunmen")."""
+    for child in verb.children:
+        if child.dep_ == "agent":
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    return parsed.actors_at(pobj, _NOUN_CLAUSAL)
+    return []
+
+
+def _noun_roles(parsed: ParsedSentence, noun: Token) -> Roles | None:
+    """Roles of an event noun: "Russia's invasion of Ukraine", "talks between X and Y"."""
+    sources: list[Phrase] = []
+    targets: list[Phrase] = []
+    for child in noun.children:
+        phrase = parsed.by_token.get(child.i) if child.dep_ in _NOUN_SOURCE_DEPS else None
+        if phrase is None and child.dep_ in _NOUN_SOURCE_DEPS:
+            phrase = parsed.actor_at(child, _NOUN_CLAUSAL)
+        if phrase is not None and not sources:
+            sources = [phrase]
+        elif child.dep_ == "prep" and child.lower_ == "by":
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    sources = parsed.actors_at(pobj, _NOUN_CLAUSAL) or sources
+        elif child.dep_ == "prep" and child.lower_ in _NOUN_TARGET_PREPS and not targets:
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    found = parsed.actors_at(pobj, _NOUN_CLAUSAL)
+                    if found and child.lower_ == "between" and not sources:
+                        return found, [], False, False  # reciprocal: each with the other
+                    targets = found
+    shared = False
+    if not sources:
+        governor = noun.head
+        if noun.dep_ in ("dobj", "pobj", "attr") and governor.lemma_ in _LIGHT:
+            sources, _, _ = _subject(parsed, governor)
+            shared = True
+            if not targets:
+                targets = _objects_after(parsed, governor, noun)
+        elif noun.dep_ == "pobj" and governor.head.lemma_ in _LIGHT:
+            sources, _, _ = _subject(parsed, governor.head)
+            shared = True
+    if not sources:
+        return None
+    return sources, _usable_targets(targets), False, shared
+
+
+def _objects_after(parsed: ParsedSentence, verb: Token, noun: Token) -> list[Phrase]:
+    """A light verb's prepositional object after its noun ("imposed sanctions on Iran")."""
+    for child in verb.children:
+        if child.i > noun.i and child.dep_ == "prep" and child.lower_ in _NOUN_TARGET_PREPS:
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    found = parsed.actors_at(pobj, _OBJECT_SKIP)
+                    if found:
+                        return found
+    return []
+
+
+def _usable_targets(targets: list[Phrase]) -> list[Phrase]:
+    """Weapons and possessive pronouns are never the party an act is aimed at."""
+    return [t for t in targets if not is_possessive_pronoun(t) and t.head not in INSTRUMENT_HEADS]
+
+
+def _conjuncts(head: Token) -> Iterator[Token]:
+    """`head` and the tokens coordinated with it, in order."""
+    yield head
+    for child in head.children:
+        if child.dep_ == "conj":
+            yield from _conjuncts(child)

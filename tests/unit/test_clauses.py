@@ -1,0 +1,99 @@
+"""The clause engine (`pipeline.steps.clauses`): roles read from the dependency parse.
+
+Each case is a sentence where a role rule of `roles` decides; the window rules of the lexical
+engine get several of them wrong (noted per case), which is why the parse is there.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.steps.clauses.extract import PARSE_BUDGET_CHARS, parse_plan
+from pipeline.steps.clauses.extract import extract_events as clause_events
+from pipeline.steps.extraction.extract import extract_events as lexical_events
+from schemas.records import Article
+
+
+def _article(body: str) -> Article:
+    return Article(id="t", source="test", body=body, published_at="2025-02-04T10:00:00Z")
+
+
+def _keys(events) -> set[tuple[str, str | None, str]]:
+    return {(e.source.code, e.target.code if e.target else None, e.code[:2]) for e in events}
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    # subject of a relative clause's head, not the actor inside it (window: ISR)
+    ("Hamas, which Israel has fought for years, attacked Egyptian police on Monday.",
+     ("HAMAS", "EGYCOP", "19")),
+    # "X, along with Y, ..." : the subject is X (window: the nearest actor, FRA)
+    ("Germany, along with France, condemned Russia.", ("DEU", "RUS", "11")),
+    # an event noun's "by" agent after its object (window: none)
+    ("The attack on Israel by Iran drew condemnation.", ("IRN", "ISR", "19")),
+    # an event noun's possessor is its source
+    ("Iran's attack on Israel drew condemnation.", ("IRN", "ISR", "19")),
+    # agent of a passive
+    ("Israeli soldiers were abducted by Hamas gunmen on Monday.", ("HAMAS", "ISRMIL", "18")),
+    # a coordinated verb shares its head's subject
+    ("Poland condemned Belarus on Monday and expelled Russian diplomats.",
+     ("POL", "RUSGOV", "16")),
+    # the object of a light verb's noun: "launched an attack on"
+    ("Israel launched an attack on Hamas.", ("ISR", "HAMAS", "19")),
+    # a prepositional object behind a possessive ("his session with Kim")
+    ("Trump will travel for his second session with the North Korean dictator Kim Jong Un.",
+     ("USAGOV", "PRK", "04")),
+    # a title resolved by the story gives way to the actor it names ("the envoy of Qatar")
+    ("The envoy of Qatar met Egyptian President Abdel Fattah el-Sisi in Cairo.",
+     ("QAT", "EGYGOV", "04")),
+    # a weapon object is skipped for the prepositional target
+    ("Iran fired missiles at Iraqi military bases.", ("IRN", "IRQMIL", "19")),
+])
+def test_roles_from_the_parse(body, expected):
+    assert expected in _keys(clause_events(_article(body)))
+
+
+def test_talks_between_two_parties_pair_them_both_ways():
+    keys = _keys(clause_events(_article("Talks between Egypt and Qatar ended without a deal.")))
+    assert {("EGY", "QAT", "04"), ("QAT", "EGY", "04")} <= keys
+    assert not _keys(lexical_events(_article("Talks between Egypt and Qatar ended.")))
+
+
+def test_the_parse_decides_where_the_window_rules_guess():
+    body = "Hamas, which Israel has fought for years, attacked Egyptian police on Monday."
+    assert ("ISR", "EGYCOP", "19") in _keys(lexical_events(_article(body)))
+    assert ("ISR", "EGYCOP", "19") not in _keys(clause_events(_article(body)))
+
+
+def test_a_dateline_is_not_the_subject():
+    body = "QUETTA, Pakistan (Reuters) - Gunmen stormed a hotel, battling security forces."
+    keys = _keys(clause_events(_article(body)))
+    assert keys and all(source != "PAK" for source, _, _ in keys)
+    start = parse_plan(body, [(0, 0, len(body))])[0]
+    assert body[start:].startswith("Gunmen")
+
+
+def test_parsing_is_bounded_and_repeats_are_parsed_once():
+    sentence = "Russia condemned Ukraine on Monday. "
+    body = sentence * 20_000
+    spans, at = [], 0
+    for index in range(20_000):
+        spans.append((index, at, at + len(sentence) - 1))
+        at += len(sentence)
+    assert list(parse_plan(body, spans)) == [0]  # 20,000 copies: one parse
+    distinct = "".join(f"Russia condemned Ukraine on day {i}. " for i in range(5_000))
+    spans, at = [], 0
+    for index in range(5_000):
+        end = distinct.index(".", at) + 1
+        spans.append((index, at, end))
+        at = end + 1
+    plan = parse_plan(distinct, spans)
+    assert 0 < len(plan) < 5_000
+    assert sum(spans[i][2] - start for i, start in plan.items()) <= PARSE_BUDGET_CHARS
+
+
+def test_sentences_past_the_budget_are_still_coded():
+    # 800 coded sentences of 40 characters exceed the budget: the last is coded by the window
+    # rules, not dropped.
+    filler = "".join(f"Russia condemned Ukraine over item {i}. " for i in range(800))
+    body = filler + "Israel launched an attack on Hamas."
+    assert ("ISR", "HAMAS", "19") in _keys(clause_events(_article(body)))
