@@ -54,11 +54,13 @@ MASS_VIOLENCE = "20"  # Use unconventional mass violence
 
 # The specific codes the extraction rules use.
 PESSIMISTIC_COMMENT = "012"  # Make pessimistic comment
+DENY_RESPONSIBILITY = "016"  # Deny responsibility
 INTENT_TO_COOPERATE_UNSPECIFIED = "030"
 MAKE_VISIT = "042"  # Make a visit
 HOST_VISIT = "043"  # Host a visit
 NEGOTIATION = "046"  # Engage in negotiation
 CRITICIZE_OR_DENOUNCE = "111"
+THREATEN_UNSPECIFIED = "130"  # Threaten, not specified below (CAMEO's WARN block)
 THREATEN_MILITARY_FORCE = "138"  # Threaten to use military force
 PROTEST_VIOLENTLY = "145"  # Protest violently, riot
 UNCONVENTIONAL_VIOLENCE = "180"  # Use unconventional violence, not specified below

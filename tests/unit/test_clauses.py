@@ -97,3 +97,38 @@ def test_sentences_past_the_budget_are_still_coded():
     filler = "".join(f"Russia condemned Ukraine over item {i}. " for i in range(800))
     body = filler + "Israel launched an attack on Hamas."
     assert ("ISR", "HAMAS", "19") in _keys(clause_events(_article(body)))
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    # a quote's "we" is the speaker's side, past the trailing attribution
+    ('"We will never negotiate with the United States," the Iranian foreign minister said on '
+     "Monday.", ("IRNGOV", "USA", "04")),
+    # a warning is CAMEO's WARN (130), aimed at the warned party
+    ("North Korea warned the United States against military action.", ("PRK", "USA", "13")),
+    # a pronoun subject of a coordinated clause is the named subject of its first clause
+    ("The White House said Russia had violated the treaty, and it accused Moscow of lying.",
+     ("USAGOV", "RUSGOV", "11")),
+    # a relative pronoun subject is the noun the clause modifies (window: the nearest actor)
+    ("Tesla chief Elon Musk, who criticised the Chinese government last year, met Turkish "
+     "President Recep Tayyip Erdogan.", ("USAGOV", "TURGOV", "04")),
+    # a participle on a light verb's object: "issued a statement condemning"
+    ("Pakistani Prime Minister Imran Khan issued a statement condemning India.",
+     ("PAKGOV", "IND", "11")),
+    # "by <-ing>" shares the main verb's subject
+    ("Mahmoud Abbas responded by calling on Israel to freeze settlement construction.",
+     ("PSEGOV", "ISR", "02")),
+])
+def test_speech_and_clause_structure(body, expected):
+    assert expected in _keys(clause_events(_article(body)))
+
+
+def test_a_denial_is_coded_as_the_speakers_act():
+    events = clause_events(_article("Russia denied that its forces had attacked Ukrainian "
+                                    "civilians."))
+    assert [(e.source.code, e.code) for e in events] == [("RUS", "016")]
+
+
+def test_a_subject_the_dictionaries_do_not_know_is_not_guessed():
+    body = "Turkey claimed that Kurdish militants attacked its soldiers."
+    assert all(e.source.code != "TUR" or e.code[:2] != "19"
+               for e in clause_events(_article(body)))

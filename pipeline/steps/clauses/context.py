@@ -10,37 +10,77 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pipeline.steps.clauses.roles import ParsedSentence, dependency_roles
+from pipeline.steps.clauses import speech
+from pipeline.steps.clauses.roles import (
+    NO_ACTOR,
+    ParsedSentence,
+    dependency_roles,
+    event_in_parse,
+)
+from pipeline.steps.extraction import embedding
 from pipeline.steps.extraction import event_context as lexical
 from pipeline.steps.extraction import event_rules as rules
 from pipeline.steps.extraction.actors import Phrase
-from pipeline.steps.extraction.verbs import VerbMatch
+from pipeline.steps.extraction.verbs import VerbEntry, VerbMatch
 from schemas.records import ExtractedEvent
+
+# Claim verbs whose that-clause reports an event (as the speaker tells it), unlike a warning,
+# a belief or a denial.
+_REPORTING = ("claim", "alleg")
 
 
 class ClauseContext(lexical.EventContext):
     """What event coding keeps across an article's sentences, with parsed roles."""
 
     fallback: bool = True  # window rules when the parse gives no source
+    source_fallback: bool = True
+    parsed: ParsedSentence | None = None  # the sentence being coded
+
+    def adjectival(self, verb: VerbMatch, sentence_start: int) -> bool:
+        """The window test ("the detained leader", "condemned the strike") unless the parse
+        says otherwise: a verb with its own clause ("has threatened to veto"), or an event
+        noun whose actor the parse finds ("a meeting between X and Y", "the raid by X")."""
+        if not super().adjectival(verb, sentence_start):
+            return False
+        return self.parsed is None or not event_in_parse(self.parsed, verb)
+
+    def embedded_kept(self, spans: list[embedding.Complement], verb: VerbMatch,
+                      entry: VerbEntry) -> bool:
+        """As the lexical engine, except that what a claim or allegation reports is coded as
+        reported ("Turkey claimed that Kurdish militants attacked its soldiers")."""
+        if super().embedded_kept(spans, verb, entry):
+            return True
+        span = embedding.containing(spans, verb.start)
+        return span is not None and span.kind == embedding.CLAIM and self.text.lowered[
+            span.trigger_start:span.trigger_end].startswith(_REPORTING)
 
     def parsed_events(self, start: int, end: int, phrases: Sequence[Phrase],
                       verbs: Sequence[VerbMatch], parsed: ParsedSentence | None,
                       ) -> list[ExtractedEvent]:
         """The events of the sentence [start, end), roles read from `parsed` when given."""
+        self.parsed = parsed
         if parsed is None:
             return self.events_for(start, end, phrases, verbs)
+        acts = speech.speech_acts(list(parsed.doc), parsed.offset, list(verbs))
+        if acts:
+            verbs = sorted([*verbs, *acts], key=lambda v: v.start)
         prepared = self._sentence(start, end, phrases, verbs)
         if prepared is None:
             return []
         sentence, chosen, actors = prepared
         allowed = {id(p) for p in actors}
+        # A subject in the parse is a party even past a trailing attribution: the speaker of
+        # a quote ("'We will respond,' the minister said") is the quote's "we".
+        subjects = allowed | {id(p) for p in parsed.by_token.values()}
         out: list[ExtractedEvent] = []
         earlier: set[tuple[str, str]] = set()
         previous: tuple[VerbMatch, list[Phrase]] | None = None
         for i, (verb, entry) in enumerate(chosen):
             roles = dependency_roles(parsed, verb)
+            if roles is NO_ACTOR:
+                continue
             if roles is not None:
-                sources = [p for p in roles[0] if id(p) in allowed]
+                sources = [p for p in roles[0] if id(p) in subjects]
                 targets = [p for p in roles[1] if id(p) in allowed]
                 roles = (sources, targets, roles[2], roles[3]) if sources else None
             if self.fallback and (roles is None or not roles[1]):
@@ -50,7 +90,7 @@ class ClauseContext(lexical.EventContext):
                     verb, self.text.lowered, previous[0].end) else None
                 window = lexical.window_roles(sentence, verb, actors, window_end, shared)
                 if roles is None:
-                    roles = window
+                    roles = window if self.source_fallback else None
                 elif window is not None:
                     # The parse found the subject but no object actor: the window's object.
                     own = {id(p) for p in roles[0]}

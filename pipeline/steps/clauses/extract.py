@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
+from pipeline.steps.clauses import speech
 from pipeline.steps.clauses.context import ClauseContext
 from pipeline.steps.clauses.parse import parse
 from pipeline.steps.clauses.roles import ParsedSentence
@@ -50,8 +51,9 @@ def extract_events(article: Article) -> list[ExtractedEvent]:
         sphrases = phrases[bisect_left(phrase_starts, s0):bisect_left(phrase_starts, s1)]
         sverbs = verbs[bisect_left(verb_starts, s0):bisect_left(verb_starts, s1)]
         work.append((index, s0, s1, sphrases, sverbs))
-    starts = parse_plan(text.body, [(w[0], w[1], w[2]) for w in work
-                                    if w[3] and w[4] and any(p.is_actor for p in w[3])])
+    starts = parse_plan(text.body, [
+        (w[0], w[1], w[2]) for w in work if (w[4] or speech.may_hold_act(text.lowered, w[1], w[2]))
+        and any(p.is_actor for p in w[3])])
     docs = dict(zip(starts, parse([text.body[starts[i]:end] for i, end in
                                    ((i, text.sentences[i][1]) for i in starts)]), strict=True))
     context = ClauseContext(text, article.published_at.date(), triggers)
@@ -62,7 +64,7 @@ def extract_events(article: Article) -> list[ExtractedEvent]:
         if not sphrases:
             continue
         context.places.note(index, sphrases)
-        if not sverbs:
+        if not sverbs and index not in docs:
             continue
         sentence = text.body[s0:s1]
         if sentence in repeated:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from pipeline.steps.clauses import speech
 from pipeline.steps.extraction.actors import INSTRUMENT_HEADS, Phrase, is_possessive_pronoun
 from pipeline.steps.extraction.verbs import VerbMatch
 
@@ -26,7 +27,10 @@ from pipeline.steps.extraction.verbs import VerbMatch
 # shape `event_context` codes an event from.
 Roles = tuple[list[Phrase], list[Phrase], bool, bool]
 
+# The roles of a trigger whose subject is a noun phrase with no known actor in it.
+NO_ACTOR: Roles = ([], [], False, False)
 _SUBJECT = frozenset({"nsubj", "csubj"})
+_RELATIVE = frozenset({"WP", "WDT"})  # who, which, that
 _PASSIVE_SUBJECT = frozenset({"nsubjpass", "csubjpass"})
 _OBJECT = ("dobj", "dative", "iobj", "attr", "oprd")
 # A role's actor is never looked for inside these: they open a clause or a list of their own.
@@ -46,13 +50,17 @@ _LIGHT = frozenset({"launch", "carry", "hold", "conduct", "impose", "stage", "ma
                     "wage", "begin", "start", "resume", "continue", "step", "order", "give",
                     "deliver", "issue", "lodge", "file", "sign", "reach", "strike", "offer",
                     "provide", "send", "announce", "level", "take", "have", "perform",
-                    "undertake", "lead", "open", "lift", "ease", "extend", "pledge", "approve"})
+                    "undertake", "lead", "open", "lift", "ease", "extend", "pledge", "approve",
+                    "keep", "maintain", "increase", "intensify", "escalate", "ramp", "voice",
+                    "express"})
 # Governors whose object is the subject of their infinitive ("urged Iran to ...").
 _OBJECT_CONTROL = frozenset({"urge", "ask", "call", "order", "tell", "invite", "press", "force",
                              "persuade", "encourage", "allow", "help", "push", "pressure",
                              "appeal", "request", "instruct", "warn", "direct", "authorize",
                              "authorise", "convince", "compel", "permit", "enable", "lead"})
 _MAX_DEPTH = 4
+# How `coreference` filled a phrase when the text did not name the actor there.
+_GUESSED = frozenset({"fallback", "sibling", "place"})
 # "the envoy of Qatar", "a spokesman for the ministry", "groups like al Qaeda".
 _MEMBER_PREPS = frozenset({"of", "for", "from", "like", "including", "such"})
 
@@ -88,20 +96,26 @@ class ParsedSentence:
         return tokens[0] if tokens else None
 
     def actor_at(self, head: Token, deps: frozenset[str] = _CLAUSAL) -> Phrase | None:
-        """The actor nearest `head` in its subtree (breadth first, not into clauses)."""
+        """The actor nearest `head` in its subtree (breadth first, not into clauses). An actor
+        the story only guessed (a bare noun given the dominant country) gives way to a named
+        one a level or two below it ("U.S." in "U.S. military bases")."""
         level = [head]
-        for _ in range(_MAX_DEPTH):
+        guess: Phrase | None = None
+        for depth in range(_MAX_DEPTH):
             nxt: list[Token] = []
             for token in level:
                 phrase = self.by_token.get(token.i)
-                if phrase is not None:
+                if phrase is not None and phrase.how not in _GUESSED:
                     named = self._named_member(token) if phrase.how != "explicit" else None
                     return named or phrase
+                if phrase is not None and guess is None:
+                    guess = self._named_member(token) or phrase
+                    limit = depth + 2
                 nxt.extend(c for c in token.children if c.dep_ not in deps)
-            if not nxt:
-                return None
+            if not nxt or (guess is not None and depth >= limit):
+                break
             level = nxt
-        return None
+        return guess
 
     def _named_member(self, token: Token) -> Phrase | None:
         """The named actor of "the envoy of Qatar", "groups like al Qaeda": more specific than
@@ -139,15 +153,33 @@ def dependency_roles(parsed: ParsedSentence, verb: VerbMatch) -> Roles | None:
             return None
         sources, targets = agents, sources
     if not sources:
-        return None
+        # A subject the parse found that names no known actor ("Kurdish militants attacked")
+        # is nobody's act to guess: empty roles, no window fallback.
+        return NO_ACTOR if _named_subject(token) else None
     return sources, _usable_targets(targets), passive, shared
+
+
+def _named_subject(verb: Token) -> bool:
+    """Whether the verb has a subject of its own that is a noun phrase (not a pronoun)."""
+    return any(c.dep_ in _SUBJECT and c.pos_ in ("NOUN", "PROPN") for c in verb.children)
+
+
+def event_in_parse(parsed: ParsedSentence, verb: VerbMatch) -> bool:
+    """Whether the parse reads a hit as an event: a verb heading a clause, or an event noun
+    with an actor of its own (possessor, modifier, "by" or "between", a light verb's subject)."""
+    token = parsed.trigger(verb)
+    if token is None:
+        return False
+    if token.pos_ in ("VERB", "AUX"):
+        return token.dep_ not in ("amod", "compound", "acl", "nmod")
+    return token.pos_ == "NOUN" and _noun_roles(parsed, token) is not None
 
 
 def _subject(parsed: ParsedSentence, verb: Token) -> tuple[list[Phrase], bool, bool]:
     """(subject actors, passive, shared with another verb) of a verb token."""
     for child in verb.children:
         if child.dep_ in _SUBJECT:
-            return parsed.actors_at(child, _NOUN_CLAUSAL), False, False
+            return _own_subject(parsed, verb, child), False, False
         if child.dep_ in _PASSIVE_SUBJECT:
             return parsed.actors_at(child, _NOUN_CLAUSAL), True, False
     head = verb.head
@@ -161,18 +193,60 @@ def _subject(parsed: ParsedSentence, verb: Token) -> tuple[list[Phrase], bool, b
             objects = [c for c in head.children if c.dep_ in ("dobj", "dative")]
             if objects:
                 return parsed.actors_at(objects[0], _NOUN_CLAUSAL), False, True
-        sources, _, _ = _subject(parsed, head)
-        return sources, False, True
-    if verb.dep_ == "advcl" and verb.tag_ == "VBG":  # ", accusing Iran of ..."
-        sources, _, _ = _subject(parsed, head)
-        return sources, False, True
+        return _subject(parsed, head)[0], False, True
+    if verb.dep_ == "advcl" and verb.tag_ in ("VBG", "VB"):
+        # ", accusing Iran of ..."; "held a rally to denounce Maduro".
+        return _subject(parsed, head)[0], False, True
+    if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
+        # "responded by calling on Israel", "after striking a deal with Iran".
+        return _subject(parsed, head.head)[0], False, True
     if verb.dep_ in ("relcl", "acl") and head.pos_ in ("NOUN", "PROPN", "PRON"):
         # "Hamas, which attacked Israel"; "troops deployed by Russia" is passive.
         actor = parsed.actor_at(head, _NOUN_CLAUSAL)
         if verb.dep_ == "acl" and verb.tag_ == "VBN":
             return ([actor] if actor else []), True, False
+        if actor is None and verb.dep_ == "acl" and head.dep_ == "dobj" \
+                and head.head.lemma_ in _LIGHT:
+            # "issued a statement condemning the attack": the issuer condemns.
+            return _subject(parsed, head.head)[0], False, True
         return ([actor] if actor else []), False, False
     return [], False, False
+
+
+def _own_subject(parsed: ParsedSentence, verb: Token, child: Token) -> list[Phrase]:
+    """The actors of a verb's own subject, pronouns read through the clause structure."""
+    found = parsed.actors_at(child, _NOUN_CLAUSAL)
+    if found and found[0].how != "pronoun":
+        return found
+    if child.lower_ in speech.FIRST_PERSON:
+        return _speaker(parsed, verb) or found  # "'We will respond,' the minister said"
+    if child.tag_ in _RELATIVE and verb.dep_ == "relcl":
+        actor = parsed.actor_at(verb.head, _NOUN_CLAUSAL)  # "Elon Musk, who offered"
+        return [actor] if actor else found
+    if child.pos_ == "PRON" and verb.dep_ == "conj":
+        return _parallel(parsed, verb.head) or found  # "X said ... and it accused"
+    if child.pos_ == "PRON" and not found:
+        return _speaker(parsed, verb)  # "North Korea reiterated that it wouldn't negotiate"
+    return found
+
+
+def _speaker(parsed: ParsedSentence, verb: Token) -> list[Phrase]:
+    """The speaker of the speech verb whose content `verb` is in, if it is an actor."""
+    gov = speech.governor(verb)
+    if gov is None:
+        return []
+    return [c for c in (parsed.actor_at(child, _NOUN_CLAUSAL) for child in gov.children
+                        if child.dep_ in _SUBJECT) if c is not None][:1]
+
+
+def _parallel(parsed: ParsedSentence, head: Token) -> list[Phrase]:
+    """The named subject of the clause a pronoun's clause is coordinated with."""
+    for child in head.children:
+        if child.dep_ in _SUBJECT:
+            found = parsed.actor_at(child, _NOUN_CLAUSAL)
+            if found is not None and found.how not in _GUESSED and found.how != "pronoun":
+                return [found]
+    return []
 
 
 def _objects(parsed: ParsedSentence, verb: Token) -> list[Phrase]:

@@ -143,6 +143,17 @@ class EventContext:
                 out.append(event)
         return out
 
+    def adjectival(self, verb: VerbMatch, sentence_start: int) -> bool:
+        """Whether a hit is a participle or noun that names no event (`rules.is_adjectival`);
+        the clause engine overrides it with what the parse says."""
+        return rules.is_adjectival(verb, self.text.lowered, sentence_start)
+
+    def embedded_kept(self, spans: list[embedding.Complement], verb: VerbMatch,
+                      entry: VerbEntry) -> bool:
+        """Whether a hit inside a requested, alleged or forecast clause is still an event
+        (`embedding.keeps`); the clause engine also keeps what a claim reports."""
+        return embedding.keeps(spans, verb, entry.code[:2])
+
     def _sentence(self, start: int, end: int, phrases: Sequence[Phrase],
                   verbs: Sequence[VerbMatch]) -> tuple[Sentence, Chosen, list[Phrase]] | None:
         """The sentence, the verb hits that may be events (with their lexicon entries) and
@@ -152,7 +163,7 @@ class EventContext:
         lower = lowered[start:end]
         words = SentenceWords(text, start, end, lower)
         chosen = [(v, e) for v in verbs if (e := choose_entry(v, words)) is not None
-                  and not rules.is_adjectival(v, lowered, start)]
+                  and not self.adjectival(v, start)]
         if not chosen:
             return None
         chosen = [(v, e) for i, (v, e) in enumerate(chosen)
@@ -165,7 +176,7 @@ class EventContext:
             self.triggers is None or embedding.any_between(self.triggers, start, end)
         ) else []
         if spans:
-            chosen = [(v, e) for v, e in chosen if embedding.keeps(spans, v, e.code[:2])]
+            chosen = [(v, e) for v, e in chosen if self.embedded_kept(spans, v, e)]
         actors = [p for p in phrases if p.is_actor and p.start < cut]
         if not chosen or not actors:
             return None

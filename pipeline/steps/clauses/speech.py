@@ -1,0 +1,70 @@
+"""Reported speech in the parse: who speaks, what a speech act codes, who "we" is in a quote.
+
+A speech verb's subject is the speaker; the clause it governs (`ccomp`: a that-clause or the
+quote in '"...," the minister said') is what was said. Inside it a first-person subject ("we
+will never negotiate", "I condemn") is the speaker's side. Two speech acts are events of their
+own in the CAMEO codebook whatever the lexicon says: a warning (WARN, 130: aimed at the warned
+party, "warned the United States against ...", else at whom the warning is about) and a denial
+(016, deny responsibility). Plain statements ("said", 010) are not coded: careful coders mark
+them optional and the event the statement reports is coded instead.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Token
+
+from pipeline.reference import cameo
+from pipeline.steps.extraction.verbs import VerbEntry, VerbMatch
+
+SPEECH = frozenset({"say", "tell", "state", "announce", "declare", "add", "insist", "claim",
+                    "assert", "argue", "warn", "deny", "tweet", "write", "reply", "respond",
+                    "stress", "reiterate", "confirm", "acknowledge", "admit", "note", "explain",
+                    "vow", "pledge", "promise", "caution", "allege", "charge", "complain"})
+FIRST_PERSON = frozenset({"we", "i"})
+# Speech acts coded from the parse (lemma -> lexicon entry).
+_ACTS = {
+    "warn": VerbEntry(code=cameo.THREATEN_UNSPECIFIED),
+    "caution": VerbEntry(code=cameo.THREATEN_UNSPECIFIED),
+    "deny": VerbEntry(code=cameo.DENY_RESPONSIBILITY, intransitive=True),
+}
+# Words that may be a speech act the lexicon does not hit: such sentences are parsed too.
+_ACT_WORDS = re.compile(r"\b(?:warn|cautio|den(?:y|ie))")
+# The clause a speech verb governs, and how far up a content verb may be from it.
+_CONTENT = frozenset({"ccomp", "parataxis"})
+_MAX_CLIMB = 3
+
+
+def governor(token: Token) -> Token | None:
+    """The speech verb whose content clause `token` heads or lies in, if any."""
+    current = token
+    for _ in range(_MAX_CLIMB):
+        if current.dep_ in _CONTENT or (current.dep_ == "conj" and current.head is not current):
+            head = current.head
+            if head.lemma_ in SPEECH and current.dep_ in _CONTENT:
+                return head
+            current = head
+            continue
+        return None
+    return None
+
+
+def speech_acts(tokens: list[Token], offset: int, taken: list[VerbMatch]) -> list[VerbMatch]:
+    """Hits for the speech acts in the sentence that the lexicon did not already hit."""
+    out = []
+    for token in tokens:
+        entry = _ACTS.get(token.lemma_)
+        if entry is None or token.pos_ != "VERB":
+            continue
+        start = offset + token.idx
+        end = start + len(token.text)
+        if any(v.start < end and start < v.end for v in taken):
+            continue
+        out.append(VerbMatch(start, end, token.text.lower(), (entry,)))
+    return out
+
+
+def may_hold_act(lowered: str, start: int, end: int) -> bool:
+    """Whether the sentence [start, end) of the lowered text may hold a speech act."""
+    return _ACT_WORDS.search(lowered, start, end) is not None
