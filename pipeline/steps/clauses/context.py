@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pipeline.steps.clauses import speech
+from pipeline.steps.clauses import speech, structural
 from pipeline.steps.clauses.roles import (
     NO_ACTOR,
     ParsedSentence,
+    Roles,
     dependency_roles,
     event_in_parse,
 )
@@ -61,9 +62,11 @@ class ClauseContext(lexical.EventContext):
         self.parsed = parsed
         if parsed is None:
             return self.events_for(start, end, phrases, verbs)
-        acts = speech.speech_acts(list(parsed.doc), parsed.offset, list(verbs))
-        if acts:
-            verbs = sorted([*verbs, *acts], key=lambda v: v.start)
+        tokens = list(parsed.doc)
+        acts = speech.speech_acts(tokens, parsed.offset, list(verbs))
+        general = structural.structural_hits(tokens, parsed.offset, [*verbs, *acts])
+        both_roles = {id(v) for v in general}  # these need a subject and an object actor
+        verbs = sorted([*verbs, *acts, *general], key=lambda v: v.start)
         prepared = self._sentence(start, end, phrases, verbs)
         if prepared is None:
             return []
@@ -83,19 +86,12 @@ class ClauseContext(lexical.EventContext):
                 sources = [p for p in roles[0] if id(p) in subjects]
                 targets = [p for p in roles[1] if id(p) in allowed]
                 roles = (sources, targets, roles[2], roles[3]) if sources else None
-            if self.fallback and (roles is None or not roles[1]):
-                window_end = lexical.object_window_end(
-                    sentence, chosen[i + 1][0] if i + 1 < len(chosen) else None)
-                shared = previous[1] if previous and rules.shares_subject(
-                    verb, self.text.lowered, previous[0].end) else None
-                window = lexical.window_roles(sentence, verb, actors, window_end, shared)
-                if roles is None:
-                    roles = window if self.source_fallback else None
-                elif window is not None:
-                    # The parse found the subject but no object actor: the window's object.
-                    own = {id(p) for p in roles[0]}
-                    roles = (roles[0], [p for p in window[1] if id(p) not in own], roles[2],
-                             roles[3])
+            if id(verb) in both_roles:
+                if roles is None or not roles[1]:
+                    continue
+            elif self.fallback and (roles is None or not roles[1]):
+                nxt = chosen[i + 1][0] if i + 1 < len(chosen) else None
+                roles = self._window(sentence, verb, actors, nxt, previous, roles)
             if roles is None:
                 continue
             previous = (verb, roles[0])
@@ -106,3 +102,19 @@ class ClauseContext(lexical.EventContext):
                     self.history.append((source, target))
                 out.append(event)
         return out
+
+    def _window(self, sentence: lexical.Sentence, verb: VerbMatch, actors: list[Phrase],
+                nxt: VerbMatch | None, previous: tuple[VerbMatch, list[Phrase]] | None,
+                roles: Roles | None) -> Roles | None:
+        """The window rules' roles when the parse named no source; when it named a source
+        but no object actor, the parse's source with the window's object."""
+        shared = previous[1] if previous and rules.shares_subject(
+            verb, self.text.lowered, previous[0].end) else None
+        window = lexical.window_roles(sentence, verb, actors,
+                                      lexical.object_window_end(sentence, nxt), shared)
+        if roles is None:
+            return window if self.source_fallback else None
+        if window is None:
+            return roles
+        own = {id(p) for p in roles[0]}
+        return roles[0], [p for p in window[1] if id(p) not in own], roles[2], roles[3]

@@ -12,16 +12,16 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
-from pipeline.steps.clauses import speech
+from pipeline.steps.clauses import speech, structural
 from pipeline.steps.clauses.context import ClauseContext
 from pipeline.steps.clauses.parse import parse
 from pipeline.steps.clauses.roles import ParsedSentence
-from pipeline.steps.extraction.actors import find_phrases
+from pipeline.steps.extraction.actors import Phrase, find_phrases
 from pipeline.steps.extraction.coreference import resolve
 from pipeline.steps.extraction.extract import MAX_BODY_CHARS
 from pipeline.steps.extraction.scan import scan
 from pipeline.steps.extraction.text import ArticleText
-from pipeline.steps.extraction.verbs import find_verbs
+from pipeline.steps.extraction.verbs import VerbMatch, find_verbs
 from schemas.records import Article, ExtractedEvent
 
 # Bounded work: at most this many characters of an article are parsed (about 0.5 s on one
@@ -52,8 +52,7 @@ def extract_events(article: Article) -> list[ExtractedEvent]:
         sverbs = verbs[bisect_left(verb_starts, s0):bisect_left(verb_starts, s1)]
         work.append((index, s0, s1, sphrases, sverbs))
     starts = parse_plan(text.body, [
-        (w[0], w[1], w[2]) for w in work if (w[4] or speech.may_hold_act(text.lowered, w[1], w[2]))
-        and any(p.is_actor for p in w[3])])
+        (w[0], w[1], w[2]) for w in work if _worth_parsing(text, w[1], w[2], w[3], w[4])])
     docs = dict(zip(starts, parse([text.body[starts[i]:end] for i, end in
                                    ((i, text.sentences[i][1]) for i in starts)]), strict=True))
     context = ClauseContext(text, article.published_at.date(), triggers)
@@ -80,6 +79,18 @@ def extract_events(article: Article) -> list[ExtractedEvent]:
                 seen.add(key)
                 events.append(event)
     return events
+
+
+def _worth_parsing(text: ArticleText, start: int, end: int, phrases: list[Phrase],
+                   verbs: list[VerbMatch]) -> bool:
+    """A sentence may hold an event: an actor and a trigger, an actor and a speech act, or
+    two actors (a dictionary verb between them, `structural`)."""
+    actors = sum(p.is_actor for p in phrases)
+    if not actors:
+        return False
+    if verbs or speech.may_hold_act(text.lowered, start, end):
+        return True
+    return actors >= 2 and structural.may_hold(text.lowered, start, end)
 
 
 def parse_plan(body: str, candidates: list[tuple[int, int, int]]) -> dict[int, int]:

@@ -1,0 +1,65 @@
+"""The whole CAMEO verb dictionary in the clause engine: the build reads blocks, own codes,
+multi-word verbs, synonym sets and object patterns; the engine codes a dictionary verb only
+between a parsed subject actor and a parsed object actor, and only for conflictual roots."""
+
+from __future__ import annotations
+
+from pipeline.steps.clauses.extract import extract_events
+from schemas.records import Article
+from tests.support.scripts import load_script
+
+build = load_script("build_clause_verbs")
+
+SAMPLE = """####### SYNONYM SETS #######
+
+&MILITARY
++TROOPS
++ARMY
+
+####### VERB PATTERNS #######
+
+---  CANCEL   [164]  ---
+CANCEL
++BREAK_OFF [162]
+- * &MILITARY                                          [154]         # CANCEL
+- * (WITH LEADERS)                                      [036:036]     # CANCEL
+- * {JOINT DRILL}                                       [---]         # CANCEL
+
+---  GENERAL   [---]  ---
+HANDLE
+- * CRISIS                                              [012]         # HANDLE
+"""
+
+
+def _keys(body: str) -> set[tuple[str, str | None, str]]:
+    article = Article(id="t", source="test", body=body, published_at="2025-02-04T10:00:00Z")
+    return {(e.source.code, e.target.code if e.target else None, e.code[:2])
+            for e in extract_events(article)}
+
+
+def test_the_build_reads_codes_multiword_verbs_synsets_and_patterns():
+    data = build.parse(SAMPLE)
+    verbs, blocks = data["verbs"], data["blocks"]
+    assert verbs["cancel"] == [{"after": [], "code": None, "block": "CANCEL"}]
+    assert verbs["break"] == [{"after": ["off"], "code": "162", "block": "CANCEL"}]
+    assert blocks["CANCEL"]["code"] == "164"
+    patterns = blocks["CANCEL"]["patterns"]
+    assert ["troops", None, None, "154"] in patterns and ["army", None, None, "154"] in patterns
+    assert [None, "with", "leaders", "036"] in patterns  # the first of "036:036"
+    assert not any(p[0] == "drill" for p in patterns)  # the null code blocks, it codes nothing
+    assert blocks["GENERAL"]["code"] is None and verbs["handle"]  # kept for its pattern
+
+
+def test_a_dictionary_verb_between_two_actors_is_coded():
+    # neither "pressing" nor "canceled" is in the lexicon: CAMEO's PRESS (100) and CANCEL (164)
+    assert ("USAGOV", "CHN", "10") in _keys(
+        "President Donald Trump will keep pressing China for trade concessions.")
+    assert ("MEXGOV", "USAGOV", "16") in _keys(
+        "Mexico's President Enrique Pena Nieto canceled a meeting with U.S. President Donald "
+        "Trump.")
+
+
+def test_a_dictionary_verb_needs_both_roles_a_conflictual_root_and_a_report():
+    assert not _keys("China has dealt with North Korea for decades.")  # 050: not coded
+    assert not _keys('"Iran, do not kill your protesters," Trump said.')  # an imperative
+    assert not _keys("Kerry blew off some steam in Mongolia before talks with China.")
