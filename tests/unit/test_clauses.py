@@ -132,3 +132,24 @@ def test_a_subject_the_dictionaries_do_not_know_is_not_guessed():
     body = "Turkey claimed that Kurdish militants attacked its soldiers."
     assert all(e.source.code != "TUR" or e.code[:2] != "19"
                for e in clause_events(_article(body)))
+
+
+def _coded(body: str) -> list[tuple[str, str | None, str, str]]:
+    article = Article(id="t", source="test", body=body, published_at="2018-02-04T10:00:00Z")
+    return [(e.source.code, e.target.code if e.target else None, e.code, e.status)
+            for e in clause_events(article)]
+
+
+def test_an_appeal_or_show_of_force_stands_without_an_addressee():
+    assert _coded("Iranian lawmakers demanded that each vessel pay a fee.") == [
+        ("IRNLEG", None, "100", "actual")]
+    assert ("CHNMIL", None, "154", "planned") in _coded(
+        "The Chinese military is planning to deploy warships.")
+
+
+def test_an_intended_act_is_an_expressed_intent():
+    assert _coded("Israeli Prime Minister Benjamin Netanyahu said he is willing to meet "
+                  "Palestinian President Mahmoud Abbas.") == [
+        ("ISRGOV", "PSEGOV", "036", "actual")]
+    assert ("PRKGOV", "KORGOV", "036", "actual") in _coded(
+        "North Korean leader Kim Jong Un agreed to meet South Korean President Moon Jae-in.")

@@ -9,6 +9,7 @@ location, quantity, code adjustments and implicit targets are shared with the le
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from pipeline.steps.clauses import speech, structural
 from pipeline.steps.clauses.roles import (
@@ -17,6 +18,7 @@ from pipeline.steps.clauses.roles import (
     Roles,
     dependency_roles,
     event_in_parse,
+    intent_code,
 )
 from pipeline.steps.extraction import embedding
 from pipeline.steps.extraction import event_context as lexical
@@ -30,11 +32,17 @@ from schemas.records import ExtractedEvent
 _REPORTING = ("claim", "alleg")
 
 
+# Roots whose act stands without a named other party when the parse gives its subject:
+# appeals, intents, demands, shows of force.
+_UNDIRECTED_ROOTS = frozenset({"02", "03", "10", "15"})
+
+
 class ClauseContext(lexical.EventContext):
     """What event coding keeps across an article's sentences, with parsed roles."""
 
     fallback: bool = True  # window rules when the parse gives no source
     source_fallback: bool = True
+    guessed_actors: bool = False  # persons and titles given the article's dominant country
     parsed: ParsedSentence | None = None  # the sentence being coded
 
     def adjectival(self, verb: VerbMatch, sentence_start: int) -> bool:
@@ -71,10 +79,13 @@ class ClauseContext(lexical.EventContext):
         if prepared is None:
             return []
         sentence, chosen, actors = prepared
+        if not self.guessed_actors:
+            actors = [p for p in actors if not _guessed_person(p)]
         allowed = {id(p) for p in actors}
         # A subject in the parse is a party even past a trailing attribution: the speaker of
         # a quote ("'We will respond,' the minister said") is the quote's "we".
-        subjects = allowed | {id(p) for p in parsed.by_token.values()}
+        subjects = allowed | {id(p) for p in parsed.by_token.values()
+                              if self.guessed_actors or not _guessed_person(p)}
         out: list[ExtractedEvent] = []
         earlier: set[tuple[str, str]] = set()
         previous: tuple[VerbMatch, list[Phrase]] | None = None
@@ -91,12 +102,24 @@ class ClauseContext(lexical.EventContext):
                     continue
             elif self.fallback and (roles is None or not roles[1]):
                 nxt = chosen[i + 1][0] if i + 1 < len(chosen) else None
+                parsed_source = roles is not None
                 roles = self._window(sentence, verb, actors, nxt, previous, roles)
+                if parsed_source and roles is not None and not roles[1] \
+                        and entry.code[:2] in _UNDIRECTED_ROOTS:
+                    # "Iranian lawmakers demanded that ...", "agreed to suspend tests": the
+                    # parse's subject acts; the sentence names no addressee.
+                    entry = replace(entry, intransitive=True)
+                    roles = (roles[0], [], roles[2], True)
             if roles is None:
                 continue
             previous = (verb, roles[0])
+            intended = intent_code(parsed, verb, entry.code)
+            if intended is not None:
+                entry = replace(entry, code=intended, target_code=None)
             for event, source, target in self._events_for_verb(sentence, verb, entry, roles,
                                                                earlier):
+                if intended is not None and event.status in ("planned", "expected"):
+                    event.status = "actual"  # the intent is expressed now
                 earlier.add((event.source.code, event.root))
                 if event.status != "negated":
                     self.history.append((source, target))
@@ -118,3 +141,9 @@ class ClauseContext(lexical.EventContext):
             return roles
         own = {id(p) for p in roles[0]}
         return roles[0], [p for p in window[1] if id(p) not in own], roles[2], roles[3]
+
+
+def _guessed_person(phrase: Phrase) -> bool:
+    """A person or title the article does not place, given its dominant country ("the
+    secretary of state" in a story about North Korea is not North Korean)."""
+    return phrase.how == "fallback" and phrase.person

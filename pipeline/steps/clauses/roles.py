@@ -340,3 +340,31 @@ def _conjuncts(head: Token) -> Iterator[Token]:
     for child in head.children:
         if child.dep_ == "conj":
             yield from _conjuncts(child)
+
+
+# Governors of an infinitive that express intent ("agreed to meet", "is willing to talk").
+_INTENT = frozenset({"agree", "pledge", "promise", "vow", "offer", "commit", "willing",
+                     "ready", "prepared", "eager", "determined", "undertake", "resolve"})
+# The intent code for what is intended: meet or negotiate (036), diplomatic co-operation
+# (032), material co-operation (031), aid (033), yield (035); a vow of force is a threat.
+_INTENT_CODES = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035"}
+_THREAT_ROOTS = frozenset({"17", "18", "19", "20"})
+
+
+def intent_code(parsed: ParsedSentence, verb: VerbMatch, code: str) -> str | None:
+    """The code of an intended act ("agreed to meet X": 036), None when not intended."""
+    token = parsed.trigger(verb)
+    if token is None or token.dep_ != "xcomp":
+        return None
+    governor = token.head
+    if governor.lemma_ not in _INTENT and not any(
+            c.dep_ == "acomp" and c.lemma_ in _INTENT for c in governor.children):
+        return None
+    root = code[:2]
+    if root == "03":
+        return code
+    if root in _INTENT_CODES:
+        return _INTENT_CODES[root]
+    if root in _THREAT_ROOTS and governor.lemma_ in ("vow", "pledge", "promise"):
+        return "138"  # "vowed to strike back"
+    return None
