@@ -63,3 +63,20 @@ def test_a_dictionary_verb_needs_both_roles_a_conflictual_root_and_a_report():
     assert not _keys("China has dealt with North Korea for decades.")  # 050: not coded
     assert not _keys('"Iran, do not kill your protesters," Trump said.')  # an imperative
     assert not _keys("Kerry blew off some steam in Mongolia before talks with China.")
+
+
+def test_light_verb_frames_find_the_act_whatever_stands_between():
+    # the lexicon has "hold a summit" word for word only; "speak with" not at all
+    assert ("USAGOV", "PRKGOV", "04") in _keys(
+        "Trump held an unprecedented summit with North Korean leader Kim Jong Un in Singapore.")
+    assert ("USAGOV", "IRQGOV", "04") in _keys(
+        "US Vice President Joe Biden spoke with Iraqi Prime Minister Haider al-Abadi on Monday.")
+    assert ("ISRGOV", "IRNOPP", "05") in _keys(
+        "Israeli Prime Minister Benjamin Netanyahu voiced his strong support for Iranian "
+        "protesters.")
+
+
+def test_a_verb_whose_object_is_an_event_noun_is_its_light_verb():
+    keys = _keys("The United States slapped new tariffs on China.")
+    assert ("USA", "CHN", "16") in keys
+    assert ("USA", "CHN", "18") not in keys  # CAMEO's "slap" (assault) is not coded here

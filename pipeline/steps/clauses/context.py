@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from pipeline.steps.clauses import speech, structural
+from pipeline.steps.clauses import frames, speech, structural
 from pipeline.steps.clauses.roles import (
     NO_ACTOR,
     ParsedSentence,
@@ -72,9 +72,10 @@ class ClauseContext(lexical.EventContext):
             return self.events_for(start, end, phrases, verbs)
         tokens = list(parsed.doc)
         acts = speech.speech_acts(tokens, parsed.offset, list(verbs))
-        general = structural.structural_hits(tokens, parsed.offset, [*verbs, *acts])
+        light = frames.frame_hits(tokens, parsed.offset, [*verbs, *acts])
+        general = structural.structural_hits(tokens, parsed.offset, [*verbs, *acts, *light])
         both_roles = {id(v) for v in general}  # these need a subject and an object actor
-        verbs = sorted([*verbs, *acts, *general], key=lambda v: v.start)
+        verbs = sorted([*verbs, *acts, *light, *general], key=lambda v: v.start)
         prepared = self._sentence(start, end, phrases, verbs)
         if prepared is None:
             return []

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
-from pipeline.steps.clauses import speech, structural
+from pipeline.steps.clauses import frames, speech, structural
 from pipeline.steps.clauses.context import ClauseContext
 from pipeline.steps.clauses.parse import parse
 from pipeline.steps.clauses.roles import ParsedSentence
@@ -90,7 +90,7 @@ def _worth_parsing(text: ArticleText, start: int, end: int, phrases: list[Phrase
         return False
     if verbs or speech.may_hold_act(text.lowered, start, end):
         return True
-    return actors >= 2 and structural.may_hold(text.lowered, start, end)
+    return actors >= 2 and structural.may_hold(text.lowered, start, end, frames.verb_forms())
 
 
 def parse_plan(body: str, candidates: list[tuple[int, int, int]]) -> dict[int, int]:

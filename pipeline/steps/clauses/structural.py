@@ -63,11 +63,13 @@ def _forms() -> frozenset[str]:
     return frozenset(out)
 
 
-def may_hold(lowered: str, start: int, end: int) -> bool:
+def may_hold(lowered: str, start: int, end: int, extra: frozenset[str] = frozenset()) -> bool:
     """Whether the sentence [start, end) of the lowered text has a word that may be one of
-    these verbs (so that a sentence with two actors and no lexicon hit is worth parsing)."""
+    these verbs or of `extra` (so that a sentence with two actors and no lexicon hit is worth
+    parsing)."""
     forms = _forms()
-    return any(m.group(0) in forms for m in _WORD.finditer(lowered, start, end))
+    return any(w in forms or w in extra
+               for w in (m.group(0) for m in _WORD.finditer(lowered, start, end)))
 
 
 def structural_hits(tokens: list[Token], offset: int,
@@ -83,12 +85,25 @@ def structural_hits(tokens: list[Token], offset: int,
             continue
         start = offset + token.idx
         end = start + len(token.text)
-        if any(v.start < end and start < v.end for v in taken):
+        if any(v.start < end and start < v.end for v in taken) or _object_hit(token, offset,
+                                                                             taken):
             continue
         code = _code(token, entries)
         if code is not None and code[:2] in _CODED_ROOTS and not _imperative(token):
             out.append(VerbMatch(start, end, token.text.lower(), (VerbEntry(code=code),)))
     return out
+
+
+def _object_hit(token: Token, offset: int, taken: list[VerbMatch]) -> bool:
+    """Whether the verb's object is itself a trigger ("slapped tariffs on"): the verb is then
+    its light verb, not an act of its own."""
+    for child in token.children:
+        if child.dep_ == "dobj":
+            start = offset + child.idx
+            end = start + len(child.text)
+            if any(v.start < end and start < v.end for v in taken):
+                return True
+    return False
 
 
 def _imperative(token: Token) -> bool:

@@ -1,0 +1,70 @@
+"""Light-verb frames: a verb and its object noun name the act together ("held an
+unprecedented summit with", "slapped new tariffs on", "voiced his support for").
+
+`reference/data/clause-frames.json` lists (verb lemmas, object head lemmas or prepositions,
+CAMEO code). The lexicon matches such phrases only word for word ("hold a summit"); the parse
+finds them with anything between the verb and its object. A frame is a trigger at its verb,
+unless a lexicon hit covers the verb or the object already (then that hit and the light-verb
+rule of `roles` code it); its roles come from the parse like any verb's.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from spacy.tokens import Token
+
+from pipeline.reference.lexicon import load_data
+from pipeline.steps.extraction.verbs import VerbEntry, VerbMatch, inflect
+
+
+@functools.cache
+def _frames() -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], str]]:
+    """{(verb, object): code}, {(verb, preposition): code}."""
+    by_object: dict[tuple[str, str], str] = {}
+    by_prep: dict[tuple[str, str], str] = {}
+    for frame in load_data("clause-frames.json")["frames"]:
+        for verb in frame["verbs"]:
+            for obj in frame.get("objects", ()):
+                by_object.setdefault((verb, obj), frame["code"])
+            for prep in frame.get("preps", ()):
+                by_prep.setdefault((verb, prep), frame["code"])
+    return by_object, by_prep
+
+
+@functools.cache
+def verb_forms() -> frozenset[str]:
+    """Inflected forms of the frames' verbs (which sentences are worth parsing)."""
+    by_object, by_prep = _frames()
+    return frozenset(f for verb, _ in (*by_object, *by_prep) for f in inflect(verb))
+
+
+def frame_hits(tokens: list[Token], offset: int, taken: list[VerbMatch]) -> list[VerbMatch]:
+    """Triggers for the sentence's light-verb frames no lexicon hit covers."""
+    by_object, by_prep = _frames()
+    out = []
+    for token in tokens:
+        if token.pos_ != "VERB":
+            continue
+        lemma = token.lemma_.lower()
+        code, covered = None, [token]
+        for child in token.children:
+            if child.dep_ == "dobj" and (lemma, child.lemma_.lower()) in by_object:
+                code, covered = by_object[(lemma, child.lemma_.lower())], [token, child]
+                break
+            if child.dep_ in ("prep", "prt") and (lemma, child.lower_) in by_prep and any(
+                    g.dep_ == "pobj" for g in child.children):
+                code = by_prep[(lemma, child.lower_)]
+                break
+        if code is None or any(_overlaps(t, offset, taken) for t in covered):
+            continue
+        start = offset + token.idx
+        out.append(VerbMatch(start, start + len(token.text), token.text.lower(),
+                             (VerbEntry(code=code),)))
+    return out
+
+
+def _overlaps(token: Token, offset: int, taken: list[VerbMatch]) -> bool:
+    start = offset + token.idx
+    end = start + len(token.text)
+    return any(v.start < end and start < v.end for v in taken)
