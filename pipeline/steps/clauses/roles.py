@@ -46,13 +46,13 @@ _NOUN_TARGET_PREPS = frozenset({"on", "against", "with", "of", "into", "between"
                                 "over", "toward", "towards", "upon", "among", "for"})
 _NOUN_SOURCE_DEPS = frozenset({"poss", "compound", "amod", "nmod"})
 # Verbs whose object noun names the act the subject does ("launched an attack on").
-_LIGHT = frozenset({"launch", "carry", "hold", "conduct", "impose", "stage", "make", "mount",
+LIGHT_VERBS = frozenset({"launch", "carry", "hold", "conduct", "impose", "stage", "make", "mount",
                     "wage", "begin", "start", "resume", "continue", "step", "order", "give",
                     "deliver", "issue", "lodge", "file", "sign", "reach", "strike", "offer",
                     "provide", "send", "announce", "level", "take", "have", "perform",
                     "undertake", "lead", "open", "lift", "ease", "extend", "pledge", "approve",
                     "keep", "maintain", "increase", "intensify", "escalate", "ramp", "voice",
-                    "express"})
+                    "express", "slap", "levy"})
 # Governors whose object is the subject of their infinitive ("urged Iran to ...").
 _OBJECT_CONTROL = frozenset({"urge", "ask", "call", "order", "tell", "invite", "press", "force",
                              "persuade", "encourage", "allow", "help", "push", "pressure",
@@ -206,7 +206,7 @@ def _subject(parsed: ParsedSentence, verb: Token) -> tuple[list[Phrase], bool, b
         if verb.dep_ == "acl" and verb.tag_ == "VBN":
             return ([actor] if actor else []), True, False
         if actor is None and verb.dep_ == "acl" and head.dep_ == "dobj" \
-                and head.head.lemma_ in _LIGHT:
+                and head.head.lemma_ in LIGHT_VERBS:
             # "issued a statement condemning the attack": the issuer condemns.
             return _subject(parsed, head.head)[0], False, True
         return ([actor] if actor else []), False, False
@@ -304,12 +304,12 @@ def _noun_roles(parsed: ParsedSentence, noun: Token) -> Roles | None:
     shared = False
     if not sources:
         governor = noun.head
-        if noun.dep_ in ("dobj", "pobj", "attr") and governor.lemma_ in _LIGHT:
+        if noun.dep_ in ("dobj", "pobj", "attr") and governor.lemma_ in LIGHT_VERBS:
             sources, _, _ = _subject(parsed, governor)
             shared = True
             if not targets:
                 targets = _objects_after(parsed, governor, noun)
-        elif noun.dep_ == "pobj" and governor.head.lemma_ in _LIGHT:
+        elif noun.dep_ == "pobj" and governor.head.lemma_ in LIGHT_VERBS:
             sources, _, _ = _subject(parsed, governor.head)
             shared = True
     if not sources:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from spacy.tokens import Token
 
 from pipeline.reference.lexicon import load_data
+from pipeline.steps.clauses.roles import LIGHT_VERBS
 from pipeline.steps.extraction.verbs import VerbEntry, VerbMatch, inflect
 
 # Only conflictual roots: a general verb of demand, disapproval, rejection, threat, reduced
@@ -95,8 +96,10 @@ def structural_hits(tokens: list[Token], offset: int,
 
 
 def _object_hit(token: Token, offset: int, taken: list[VerbMatch]) -> bool:
-    """Whether the verb's object is itself a trigger ("slapped tariffs on"): the verb is then
-    its light verb, not an act of its own."""
+    """Whether a light verb's object is itself a trigger ("slapped tariffs on"): the verb is
+    then no act of its own ("canceled a meeting" is)."""
+    if token.lemma_.lower() not in LIGHT_VERBS:
+        return False
     for child in token.children:
         if child.dep_ == "dobj":
             start = offset + child.idx
