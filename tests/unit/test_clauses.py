@@ -153,3 +153,9 @@ def test_an_intended_act_is_an_expressed_intent():
         ("ISRGOV", "PSEGOV", "036", "actual")]
     assert ("PRKGOV", "KORGOV", "036", "actual") in _coded(
         "North Korean leader Kim Jong Un agreed to meet South Korean President Moon Jae-in.")
+
+
+def test_an_intent_to_meet_later_is_expressed_now():
+    coded = _coded("North Korean leader Kim Jong Un agreed to meet South Korean President Moon "
+                   "Jae-in next week.")
+    assert ("PRKGOV", "KORGOV", "036", "actual") in coded  # "next week" alone reads planned

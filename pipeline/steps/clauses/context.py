@@ -120,7 +120,7 @@ class ClauseContext(lexical.EventContext):
             for event, source, target in self._events_for_verb(sentence, verb, entry, roles,
                                                                earlier):
                 if intended is not None and event.status in ("planned", "expected"):
-                    event.status = "actual"  # the intent is expressed now
+                    event = event.model_copy(update={"status": "actual"})  # expressed now
                 earlier.add((event.source.code, event.root))
                 if event.status != "negated":
                     self.history.append((source, target))
