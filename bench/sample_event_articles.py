@@ -6,6 +6,10 @@ characters (at least 4 sentences when they exist). Writes one work file per anno
 (id, corpus, chars, and the lead text for the annotator) and never the gold itself.
 
     python bench/sample_event_articles.py ../shared/corpora/world-news-2015-2020.jsonl OUT_DIR
+    # a later round: 50 more dev articles, none already in a gold file
+    python bench/sample_event_articles.py POOL OUT_DIR --dev 50 --untouched 0 --batch 10 \
+        --seed 20261202 --exclude tests/data/gold/world-dev.jsonl \
+        tests/data/gold/world-untouched.jsonl
 """
 
 from __future__ import annotations
@@ -60,12 +64,17 @@ def main() -> None:
     parser.add_argument("--untouched", type=int, default=60)
     parser.add_argument("--batch", type=int, default=20)
     parser.add_argument("--seed", type=int, default=20261201)
+    parser.add_argument("--exclude", type=Path, nargs="*", default=[],
+                        help="gold files whose articles are not drawn again")
     args = parser.parse_args()
+    taken = {json.loads(line)["article"]["id"] for path in args.exclude
+             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
     rng = random.Random(args.seed)  # noqa: S311 - a reproducible sample, not a secret
     rows = [json.loads(line) for line in args.pool.read_text(encoding="utf-8").splitlines()
             if line.strip()]
     # A lead must start at the article's start: skip bodies crawled from mid-sentence.
-    rows = [r for r in rows if r["body"][:1].isupper() or r["body"][:1] in "\"'(“‘"]
+    rows = [r for r in rows if (r["body"][:1].isupper() or r["body"][:1] in "\"'(“‘")
+            and r["id"] not in taken]
     picked = stratified(rows, args.dev + args.untouched, rng)
     splits = {"dev": picked[0::2][: args.dev], "untouched": picked[1::2][: args.untouched]}
     rest = [r for r in picked if r not in splits["dev"] and r not in splits["untouched"]]
