@@ -121,10 +121,21 @@ def lookup(surface: str) -> tuple[Place, ...]:
     return places().get(surface.lower(), ())
 
 
+# A candidate in a country the article mentions beats the most likely one only when it is not
+# dwarfed by it: "Moscow" in a story that mentions the US is still Russia's capital, not the
+# Idaho town of 25,000.
+_DWARFED = 20
+
+
 def pick(candidates: Sequence[Place], countries: Iterable[str]) -> Place:
-    """The candidate in a country the article mentions, else the most likely one."""
+    """The candidate in a country the article mentions, else the most likely one; a city
+    twenty times larger wins over a small namesake in a mentioned country ("Tripoli" in an
+    article about Lebanon is still Lebanon's)."""
     mentioned = set(countries)
+    top = candidates[0]
     for place in candidates:
         if place.country in mentioned:
+            if place is not top and place.population * _DWARFED < top.population:
+                return top
             return place
-    return candidates[0]
+    return top

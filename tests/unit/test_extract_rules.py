@@ -153,6 +153,11 @@ def test_ambiguous_city_prefers_a_country_in_the_article() -> None:
     assert pick(candidates, ["LBN"]).country == "LBN"
 
 
+def test_a_small_namesake_in_a_mentioned_country_does_not_beat_a_metropolis() -> None:
+    # Moscow, Idaho (25,000) vs Russia's capital (10 million) in a story that mentions the US
+    assert pick(lookup("Moscow"), ["USA"]).country == "RUS"
+
+
 def test_country_level_fallback() -> None:
     event = only("Turkish warplanes struck militant targets in northern Iraq on Monday.", "19")
     assert event.location is not None and event.location.country == "IRQ"
