@@ -37,6 +37,9 @@ _STOP = frozenset({
     # Function words that are also GeoNames names ("To", "Can", "More"): thousands of hits per
     # article that the capitalisation check would reject anyway, at a cost in matching time.
     "to", "from", "more", "can", "than", "say", "time", "much", "same", "never", "area", "side",
+    # Compass words are alternate names of towns ("North" -> North Salt Lake); "the North" in
+    # a Korean story is North Korea.
+    "north", "south", "east", "west",
 })
 _PLAIN_NAME = re.compile(r"^[A-Z][a-z]+(?:[ -][A-Z]?[a-z]+)*$")
 _MIN_ALTERNATE = 4

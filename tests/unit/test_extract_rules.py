@@ -156,6 +156,7 @@ def test_ambiguous_city_prefers_a_country_in_the_article() -> None:
 def test_a_small_namesake_in_a_mentioned_country_does_not_beat_a_metropolis() -> None:
     # Moscow, Idaho (25,000) vs Russia's capital (10 million) in a story that mentions the US
     assert pick(lookup("Moscow"), ["USA"]).country == "RUS"
+    assert lookup("North") == ()  # "the North" is North Korea, not North Salt Lake, Utah
 
 
 def test_country_level_fallback() -> None:
