@@ -364,3 +364,8 @@ def test_realnews_set_floor() -> None:
     scores = score(load_gold(REALNEWS), extract_events)
     assert scores.articles >= 20
     assert scores.precision >= 0.80 and scores.f1 >= 0.80
+
+
+def test_the_dprk_by_its_full_name_is_north_korea() -> None:
+    event = only("The Democratic People's Republic of Korea condemned the United States.", "11")
+    assert event.source.code == "PRK"  # was KOR: only "Korea" matched
