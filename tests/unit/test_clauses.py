@@ -159,3 +159,9 @@ def test_an_intent_to_meet_later_is_expressed_now():
     coded = _coded("North Korean leader Kim Jong Un agreed to meet South Korean President Moon "
                    "Jae-in next week.")
     assert ("PRKGOV", "KORGOV", "036", "actual") in coded  # "next week" alone reads planned
+
+
+def test_a_passive_victim_of_an_act_takes_the_acts_author():
+    keys = _keys(clause_events(_article(
+        "Iranian commander Qasem Soleimani was killed in a U.S. drone strike in Baghdad.")))
+    assert any(source == "USA" and target == "IRGC" for source, target, _ in keys)

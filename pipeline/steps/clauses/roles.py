@@ -45,6 +45,9 @@ _TARGET_PREPS = frozenset({"with", "against", "on", "at", "to", "into", "toward"
 _NOUN_TARGET_PREPS = frozenset({"on", "against", "with", "of", "into", "between", "to", "at",
                                 "over", "toward", "towards", "upon", "among", "for"})
 _NOUN_SOURCE_DEPS = frozenset({"poss", "compound", "amod", "nmod"})
+# Nouns of acts whose author a passive's victim suffered ("killed in a U.S. drone strike").
+_ACT_NOUNS = frozenset({"strike", "airstrike", "attack", "raid", "bombing", "operation",
+                        "assault", "offensive", "crackdown", "ambush", "shelling"})
 # Verbs whose object noun names the act the subject does ("launched an attack on").
 LIGHT_VERBS = frozenset({"launch", "carry", "hold", "conduct", "impose", "stage", "make", "mount",
                     "wage", "begin", "start", "resume", "continue", "step", "order", "give",
@@ -87,11 +90,19 @@ class ParsedSentence:
         return cls(doc, offset, by_token)
 
     def trigger(self, verb: VerbMatch) -> Token | None:
-        """The token that heads a verb-lexicon hit: its first verb or noun."""
+        """The token that heads a verb-lexicon hit: its first verb, else the noun that heads
+        the span ("strike" in "drone strike")."""
         tokens = [t for t in self.doc
                   if verb.start <= self.offset + t.idx < verb.end]
         for token in tokens:
-            if token.pos_ in ("VERB", "NOUN", "AUX", "PROPN", "ADJ"):
+            if token.pos_ in ("VERB", "AUX"):
+                return token
+        inside = {t.i for t in tokens}
+        for token in tokens:
+            if token.pos_ in ("NOUN", "PROPN", "ADJ") and token.head.i not in inside:
+                return token
+        for token in tokens:
+            if token.pos_ in ("NOUN", "PROPN", "ADJ"):
                 return token
         return tokens[0] if tokens else None
 
@@ -271,12 +282,21 @@ def _objects(parsed: ParsedSentence, verb: Token) -> list[Phrase]:
 
 
 def _agents(parsed: ParsedSentence, verb: Token) -> list[Phrase]:
-    """The agent of a passive ("abducted by gunmen")."""
+    """The agent of a passive ("abducted by gunmen"), or the author of the act it happened in
+    ("was killed in a U.S. drone strike")."""
     for child in verb.children:
         if child.dep_ == "agent":
             for pobj in child.children:
                 if pobj.dep_ == "pobj":
                     return parsed.actors_at(pobj, _NOUN_CLAUSAL)
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ in ("in", "during"):
+            for pobj in child.children:
+                if pobj.dep_ == "pobj" and pobj.lemma_ in _ACT_NOUNS:
+                    authors = [parsed.by_token[c.i] for c in pobj.children
+                               if c.dep_ in _NOUN_SOURCE_DEPS and c.i in parsed.by_token]
+                    if authors:
+                        return authors[:1]
     return []
 
 
