@@ -23,6 +23,7 @@ from pipeline.evaluation.events import (
     worker_extractor,
 )
 from pipeline.settings import WirestreamSettings
+from pipeline.steps.clauses.extract import extract_events as clause_events
 from pipeline.steps.extraction.extract import extract_events
 from schemas.records import Actor, Article, Evidence, ExtractedEvent, Location
 
@@ -178,7 +179,7 @@ WORLD_DEV = ROOT / "tests" / "data" / "gold" / "world-dev.jsonl"
 WORLD_UNTOUCHED = ROOT / "tests" / "data" / "gold" / "world-untouched.jsonl"
 
 
-@pytest.mark.parametrize(("path", "articles"), [(WORLD_DEV, 100), (WORLD_UNTOUCHED, 60)])
+@pytest.mark.parametrize(("path", "articles"), [(WORLD_DEV, 150), (WORLD_UNTOUCHED, 60)])
 def test_real_news_gold_resolves_into_the_corpus_with_grounded_excerpts(path: Path,
                                                                         articles: int):
     records = load_gold(path)
@@ -190,10 +191,17 @@ def test_real_news_gold_resolves_into_the_corpus_with_grounded_excerpts(path: Pa
 
 
 def test_real_news_dev_floor():
-    # The floor of the rule engine on real news nobody here wrote (measured P 0.45, R 0.21):
-    # raised as the engine improves, never lowered.
+    # The floor of the rule engine on real news nobody here wrote, raised as the engine
+    # improves, never lowered for the same set (150 articles since the second annotation
+    # round, whose 50 are harder: measured P 0.45, R 0.197, grounded P 0.37).
     s = score(load_gold(WORLD_DEV), extract_events)
-    assert s.precision >= 0.43 and s.recall >= 0.20 and s.grounded_precision >= 0.34
+    assert s.precision >= 0.43 and s.recall >= 0.19 and s.grounded_precision >= 0.35
+
+
+def test_real_news_dev_floor_of_the_clause_engine():
+    # Measured P 0.475, R 0.248, grounded P 0.385 on the same 150 articles.
+    s = score(load_gold(WORLD_DEV), clause_events)
+    assert s.precision >= 0.46 and s.recall >= 0.24 and s.grounded_precision >= 0.37
 
 
 # -- grounding -----------------------------------------------------------------------------------
