@@ -80,3 +80,10 @@ def test_a_verb_whose_object_is_an_event_noun_is_its_light_verb():
     keys = _keys("The United States slapped new tariffs on China.")
     assert ("USA", "CHN", "16") in keys
     assert ("USA", "CHN", "18") not in keys  # CAMEO's "slap" (assault) is not coded here
+
+
+def test_a_frame_outranks_a_hit_on_its_object_alone():
+    # the lexicon's "embargo against" (163) is the opposite act here
+    keys = _keys("U.S. President Barack Obama announced that he had lifted a decades-long arms "
+                 "embargo against Vietnam.")
+    assert ("USAGOV", "VNM", "08") in keys and ("USAGOV", "VNM", "16") not in keys

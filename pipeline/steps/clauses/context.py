@@ -72,7 +72,10 @@ class ClauseContext(lexical.EventContext):
             return self.events_for(start, end, phrases, verbs)
         tokens = list(parsed.doc)
         acts = speech.speech_acts(tokens, parsed.offset, list(verbs))
-        light = frames.frame_hits(tokens, parsed.offset, [*verbs, *acts])
+        light, replaced = frames.frame_hits(tokens, parsed.offset, [*verbs, *acts])
+        if replaced:
+            gone = {id(v) for v in replaced}
+            verbs = [v for v in verbs if id(v) not in gone]
         general = structural.structural_hits(tokens, parsed.offset, [*verbs, *acts, *light])
         both_roles = {id(v) for v in general}  # these need a subject and an object actor
         verbs = sorted([*verbs, *acts, *light, *general], key=lambda v: v.start)

@@ -39,10 +39,14 @@ def verb_forms() -> frozenset[str]:
     return frozenset(f for verb, _ in (*by_object, *by_prep) for f in inflect(verb))
 
 
-def frame_hits(tokens: list[Token], offset: int, taken: list[VerbMatch]) -> list[VerbMatch]:
-    """Triggers for the sentence's light-verb frames no lexicon hit covers."""
+def frame_hits(tokens: list[Token], offset: int,
+               taken: list[VerbMatch]) -> tuple[list[VerbMatch], list[VerbMatch]]:
+    """(triggers for the sentence's light-verb frames, the lexicon hits they replace). A
+    frame is more specific than a hit on its object alone: "lifted the arms embargo" is
+    easing (085), not the embargo (163); a hit on the verb itself wins over the frame."""
     by_object, by_prep = _frames()
-    out = []
+    out: list[VerbMatch] = []
+    replaced: list[VerbMatch] = []
     for token in tokens:
         if token.pos_ != "VERB":
             continue
@@ -56,15 +60,17 @@ def frame_hits(tokens: list[Token], offset: int, taken: list[VerbMatch]) -> list
                     g.dep_ == "pobj" for g in child.children):
                 code = by_prep[(lemma, child.lower_)]
                 break
-        if code is None or any(_overlaps(t, offset, taken) for t in covered):
+        if code is None or _overlapping(token, offset, taken):
             continue
+        for noun in covered[1:]:
+            replaced.extend(_overlapping(noun, offset, taken))
         start = offset + token.idx
         out.append(VerbMatch(start, start + len(token.text), token.text.lower(),
                              (VerbEntry(code=code),)))
-    return out
+    return out, replaced
 
 
-def _overlaps(token: Token, offset: int, taken: list[VerbMatch]) -> bool:
+def _overlapping(token: Token, offset: int, taken: list[VerbMatch]) -> list[VerbMatch]:
     start = offset + token.idx
     end = start + len(token.text)
-    return any(v.start < end and start < v.end for v in taken)
+    return [v for v in taken if v.start < end and start < v.end]
