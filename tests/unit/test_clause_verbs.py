@@ -51,9 +51,11 @@ def test_the_build_reads_codes_multiword_verbs_synsets_and_patterns():
 
 
 def test_a_dictionary_verb_between_two_actors_is_coded():
-    # neither "pressing" nor "canceled" is in the lexicon: CAMEO's PRESS (100) and CANCEL (164)
+    # neither "pressing" nor "canceled" is in the lexicon: CAMEO's PRESS (100) and CANCEL (164),
+    # in sentences parsed for another trigger ("met", "meeting")
     assert ("USAGOV", "CHN", "10") in _keys(
-        "President Donald Trump will keep pressing China for trade concessions.")
+        "President Donald Trump, who met Xi Jinping in Beijing last year, will keep pressing "
+        "China for trade concessions.")
     assert ("MEXGOV", "USAGOV", "16") in _keys(
         "Mexico's President Enrique Pena Nieto canceled a meeting with U.S. President Donald "
         "Trump.")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
-from pipeline.steps.clauses import frames, speech, structural
+from pipeline.steps.clauses import frames, speech
 from pipeline.steps.clauses.context import ClauseContext
 from pipeline.steps.clauses.parse import parse
 from pipeline.steps.clauses.roles import ParsedSentence
@@ -27,6 +27,7 @@ from schemas.records import Article, ExtractedEvent
 # Bounded work: at most this many characters of an article are parsed (about 0.5 s on one
 # core on a slow day, about 2,000 words: most of a long feature). Past it the window rules decide.
 PARSE_BUDGET_CHARS = 12_000
+_WORD = re.compile(r"[a-z]+")
 # A dateline ("QUETTA, Pakistan (Reuters) - ", "(CNN) ", "WASHINGTON – ") is not part of the
 # sentence's grammar: parsed with it, the place becomes the subject.
 _DATELINE = re.compile(
@@ -83,14 +84,18 @@ def extract_events(article: Article) -> list[ExtractedEvent]:
 
 def _worth_parsing(text: ArticleText, start: int, end: int, phrases: list[Phrase],
                    verbs: list[VerbMatch]) -> bool:
-    """A sentence may hold an event: an actor and a trigger, an actor and a speech act, or
-    two actors (a dictionary verb between them, `structural`)."""
+    """A sentence may hold an event: an actor and a lexicon trigger, an actor and a speech
+    act, or two actors and a light-verb frame's verb ("spoke with"). Dictionary verbs
+    (`structural`) are coded in the sentences parsed anyway: parsing every two-actor sentence
+    with one cost 38% more parsing on BBC for 2 of 176 matches on the dev set."""
     actors = sum(p.is_actor for p in phrases)
     if not actors:
         return False
     if verbs or speech.may_hold_act(text.lowered, start, end):
         return True
-    return actors >= 2 and structural.may_hold(text.lowered, start, end, frames.verb_forms())
+    forms = frames.verb_forms()
+    return actors >= 2 and any(m.group(0) in forms
+                               for m in _WORD.finditer(text.lowered, start, end))
 
 
 def parse_plan(body: str, candidates: list[tuple[int, int, int]]) -> dict[int, int]:

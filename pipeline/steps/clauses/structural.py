@@ -6,20 +6,20 @@ A verb of the parse whose lemma is there becomes a trigger when no lexicon hit c
 code is the most specific pattern that matches its object head and prepositional objects
 ("hammered out [the] agreement", "pressed [X] for concessions"), else its own code, else its
 block's. Such a trigger counts only when the parse itself gives it an actor subject and an
-actor object (`context`): a general verb is an event only between two parties.
+actor object (`context`): a general verb is an event only between two parties. It is looked for
+in the sentences parsed for another trigger (`extract._worth_parsing`).
 """
 
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass
 
 from spacy.tokens import Token
 
 from pipeline.reference.lexicon import load_data
 from pipeline.steps.clauses.roles import LIGHT_VERBS
-from pipeline.steps.extraction.verbs import VerbEntry, VerbMatch, inflect
+from pipeline.steps.extraction.verbs import VerbEntry, VerbMatch
 
 # Only conflictual roots: a general verb of demand, disapproval, rejection, threat, reduced
 # relations, coercion or violence between two actors is that act; one of statement, appeal,
@@ -48,29 +48,6 @@ def _table() -> dict[str, tuple[_Verb, ...]]:
                   tuple(tuple(p) for p in blocks[e["block"]]["patterns"]))
             for e in entries)
     return table
-
-
-_WORD = re.compile(r"[a-z]+")
-
-
-@functools.cache
-def _forms() -> frozenset[str]:
-    """Inflected forms of the verbs that may code a conflictual root."""
-    out: set[str] = set()
-    for lemma, entries in _table().items():
-        codes = {c for e in entries for c in (e.code, e.block_code, *(p[3] for p in e.patterns))}
-        if any(c and c[:2] in _CODED_ROOTS for c in codes):
-            out |= inflect(lemma)
-    return frozenset(out)
-
-
-def may_hold(lowered: str, start: int, end: int, extra: frozenset[str] = frozenset()) -> bool:
-    """Whether the sentence [start, end) of the lowered text has a word that may be one of
-    these verbs or of `extra` (so that a sentence with two actors and no lexicon hit is worth
-    parsing)."""
-    forms = _forms()
-    return any(w in forms or w in extra
-               for w in (m.group(0) for m in _WORD.finditer(lowered, start, end)))
 
 
 def structural_hits(tokens: list[Token], offset: int,
