@@ -15,6 +15,7 @@ import functools
 from spacy.tokens import Token
 
 from pipeline.reference.lexicon import load_data
+from pipeline.steps.clauses.parse import lemma
 from pipeline.steps.extraction.verbs import VerbEntry, VerbMatch, inflect
 
 
@@ -50,15 +51,15 @@ def frame_hits(tokens: list[Token], offset: int,
     for token in tokens:
         if token.pos_ != "VERB":
             continue
-        lemma = token.lemma_.lower()
+        verb = lemma(token).lower()
         code, covered = None, [token]
         for child in token.children:
-            if child.dep_ == "dobj" and (lemma, child.lemma_.lower()) in by_object:
-                code, covered = by_object[(lemma, child.lemma_.lower())], [token, child]
+            if child.dep_ == "dobj" and (verb, lemma(child).lower()) in by_object:
+                code, covered = by_object[(verb, lemma(child).lower())], [token, child]
                 break
-            if child.dep_ in ("prep", "prt") and (lemma, child.lower_) in by_prep and any(
+            if child.dep_ in ("prep", "prt") and (verb, child.lower_) in by_prep and any(
                     g.dep_ == "pobj" for g in child.children):
-                code = by_prep[(lemma, child.lower_)]
+                code = by_prep[(verb, child.lower_)]
                 break
         if code is None or _overlapping(token, offset, taken):
             continue

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from pipeline.steps.clauses import speech
+from pipeline.steps.clauses.parse import lemma
 from pipeline.steps.extraction.actors import INSTRUMENT_HEADS, Phrase, is_possessive_pronoun
 from pipeline.steps.extraction.verbs import VerbMatch
 
@@ -200,7 +201,7 @@ def _subject(parsed: ParsedSentence, verb: Token) -> tuple[list[Phrase], bool, b
         sources, passive, _ = _subject(parsed, head)
         return sources, passive, True
     if verb.dep_ == "xcomp":
-        if head.lemma_ in _OBJECT_CONTROL:
+        if lemma(head) in _OBJECT_CONTROL:
             objects = [c for c in head.children if c.dep_ in ("dobj", "dative")]
             if objects:
                 return parsed.actors_at(objects[0], _NOUN_CLAUSAL), False, True
@@ -217,7 +218,7 @@ def _subject(parsed: ParsedSentence, verb: Token) -> tuple[list[Phrase], bool, b
         if verb.dep_ == "acl" and verb.tag_ == "VBN":
             return ([actor] if actor else []), True, False
         if actor is None and verb.dep_ == "acl" and head.dep_ == "dobj" \
-                and head.head.lemma_ in LIGHT_VERBS:
+                and lemma(head.head) in LIGHT_VERBS:
             # "issued a statement condemning the attack": the issuer condemns.
             return _subject(parsed, head.head)[0], False, True
         return ([actor] if actor else []), False, False
@@ -292,7 +293,7 @@ def _agents(parsed: ParsedSentence, verb: Token) -> list[Phrase]:
     for child in verb.children:
         if child.dep_ == "prep" and child.lower_ in ("in", "during"):
             for pobj in child.children:
-                if pobj.dep_ == "pobj" and pobj.lemma_ in _ACT_NOUNS:
+                if pobj.dep_ == "pobj" and lemma(pobj) in _ACT_NOUNS:
                     authors = [parsed.by_token[c.i] for c in pobj.children
                                if c.dep_ in _NOUN_SOURCE_DEPS and c.i in parsed.by_token]
                     if authors:
@@ -324,12 +325,12 @@ def _noun_roles(parsed: ParsedSentence, noun: Token) -> Roles | None:
     shared = False
     if not sources:
         governor = noun.head
-        if noun.dep_ in ("dobj", "pobj", "attr") and governor.lemma_ in LIGHT_VERBS:
+        if noun.dep_ in ("dobj", "pobj", "attr") and lemma(governor) in LIGHT_VERBS:
             sources, _, _ = _subject(parsed, governor)
             shared = True
             if not targets:
                 targets = _objects_after(parsed, governor, noun)
-        elif noun.dep_ == "pobj" and governor.head.lemma_ in LIGHT_VERBS:
+        elif noun.dep_ == "pobj" and lemma(governor.head) in LIGHT_VERBS:
             sources, _, _ = _subject(parsed, governor.head)
             shared = True
     if not sources:
@@ -377,14 +378,14 @@ def intent_code(parsed: ParsedSentence, verb: VerbMatch, code: str) -> str | Non
     if token is None or token.dep_ != "xcomp":
         return None
     governor = token.head
-    if governor.lemma_ not in _INTENT and not any(
-            c.dep_ == "acomp" and c.lemma_ in _INTENT for c in governor.children):
+    if lemma(governor) not in _INTENT and not any(
+            c.dep_ == "acomp" and lemma(c) in _INTENT for c in governor.children):
         return None
     root = code[:2]
     if root == "03":
         return code
     if root in _INTENT_CODES:
         return _INTENT_CODES[root]
-    if root in _THREAT_ROOTS and governor.lemma_ in ("vow", "pledge", "promise"):
+    if root in _THREAT_ROOTS and lemma(governor) in ("vow", "pledge", "promise"):
         return "138"  # "vowed to strike back"
     return None

@@ -16,6 +16,7 @@ import re
 from spacy.tokens import Token
 
 from pipeline.reference import cameo
+from pipeline.steps.clauses.parse import lemma
 from pipeline.steps.extraction.verbs import VerbEntry, VerbMatch
 
 SPEECH = frozenset({"say", "tell", "state", "announce", "declare", "add", "insist", "claim",
@@ -42,7 +43,7 @@ def governor(token: Token) -> Token | None:
     for _ in range(_MAX_CLIMB):
         if current.dep_ in _CONTENT or (current.dep_ == "conj" and current.head is not current):
             head = current.head
-            if head.lemma_ in SPEECH and current.dep_ in _CONTENT:
+            if lemma(head) in SPEECH and current.dep_ in _CONTENT:
                 return head
             current = head
             continue
@@ -54,7 +55,7 @@ def speech_acts(tokens: list[Token], offset: int, taken: list[VerbMatch]) -> lis
     """Hits for the speech acts in the sentence that the lexicon did not already hit."""
     out = []
     for token in tokens:
-        entry = _ACTS.get(token.lemma_)
+        entry = _ACTS.get(lemma(token))
         if entry is None or token.pos_ != "VERB":
             continue
         start = offset + token.idx

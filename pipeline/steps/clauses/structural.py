@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from spacy.tokens import Token
 
 from pipeline.reference.lexicon import load_data
+from pipeline.steps.clauses.parse import lemma
 from pipeline.steps.clauses.roles import LIGHT_VERBS
 from pipeline.steps.extraction.verbs import VerbEntry, VerbMatch
 
@@ -42,8 +43,8 @@ def _table() -> dict[str, tuple[_Verb, ...]]:
     data = load_data("clause-verbs.json")
     blocks = data["blocks"]
     table: dict[str, tuple[_Verb, ...]] = {}
-    for lemma, entries in data["verbs"].items():
-        table[lemma] = tuple(
+    for verb, entries in data["verbs"].items():
+        table[verb] = tuple(
             _Verb(tuple(e["after"]), e["code"], blocks[e["block"]]["code"],
                   tuple(tuple(p) for p in blocks[e["block"]]["patterns"]))
             for e in entries)
@@ -58,7 +59,7 @@ def structural_hits(tokens: list[Token], offset: int,
     for token in tokens:
         if token.pos_ != "VERB":
             continue
-        entries = table.get(token.lemma_.lower())
+        entries = table.get(lemma(token).lower())
         if not entries:
             continue
         start = offset + token.idx
@@ -75,7 +76,7 @@ def structural_hits(tokens: list[Token], offset: int,
 def _object_hit(token: Token, offset: int, taken: list[VerbMatch]) -> bool:
     """Whether a light verb's object is itself a trigger ("slapped tariffs on"): the verb is
     then no act of its own ("canceled a meeting" is)."""
-    if token.lemma_.lower() not in LIGHT_VERBS:
+    if lemma(token).lower() not in LIGHT_VERBS:
         return False
     for child in token.children:
         if child.dep_ == "dobj":
@@ -103,8 +104,8 @@ def _code(token: Token, entries: tuple[_Verb, ...]) -> str | None:
     if not chosen:
         return None
     entry = chosen[0]
-    obj = next((c.lemma_.lower() for c in token.children if c.dep_ == "dobj"), None)
-    preps = {(c.lower_, g.lemma_.lower()) for c in token.children if c.dep_ == "prep"
+    obj = next((lemma(c).lower() for c in token.children if c.dep_ == "dobj"), None)
+    preps = {(c.lower_, lemma(g).lower()) for c in token.children if c.dep_ == "prep"
              for g in c.children if g.dep_ == "pobj"}
     best: tuple[int, str] | None = None
     for p_obj, prep, p_pobj, code in entry.patterns:
