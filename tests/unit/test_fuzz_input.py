@@ -13,8 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.errors import InputError
+from pipeline.steps.clauses.extract import extract_events as clause_events
 from pipeline.steps.extraction.extract import extract_events
 from pipeline.steps.validate import decode_article
+from schemas.records import Article
 
 MAX_BYTES = 20_000
 REASONS = {"oversize", "invalid_encoding", "invalid_json", "schema_violation", "empty_body"}
@@ -91,3 +93,16 @@ def test_valid_articles_in_every_script_extract_cleanly(id_: str, body: str, day
 def test_deeply_nested_and_oversize_json(depth: int, opener: str) -> None:
     check((opener * depth).encode())
     check(b'{"id": "x", "source": "s", "body": "' + b"w " * MAX_BYTES + b'"}')
+
+
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(body_text, st.dates())
+def test_the_clause_engine_codes_text_in_every_script_cleanly(body: str, day) -> None:
+    # Fewer examples than the lexical engine's: each one is parsed.
+    if not body.strip():
+        return
+    article = Article(id="fuzz", source="fuzz", body=body, published_at=day.isoformat())
+    for event in clause_events(article):
+        assert 0 <= event.evidence.start <= event.evidence.end <= len(article.body)
+        assert event.evidence.sentence == article.body[event.evidence.start:event.evidence.end]
