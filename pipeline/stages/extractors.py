@@ -1,9 +1,10 @@
 """The event extractor is replaceable: `WIRESTREAM_EXTRACTOR=package.module:function`.
 
 A replacement takes an `Article` and returns a list of `ExtractedEvent`s, like the built-in
-`pipeline.steps.extraction.extract:extract_events`; it runs in the worker's extraction stage
-with the same retries and dead-lettering. The name comes from the operator's configuration,
-never from input.
+engines: the default `pipeline.steps.clauses.extract:extract_events` (roles from a dependency
+parse) and the faster `pipeline.steps.extraction.extract:extract_events` (dictionaries and
+window rules); it runs in the worker's extraction stage with the same retries and
+dead-lettering. The name comes from the operator's configuration, never from input.
 """
 
 from __future__ import annotations

@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 
 from pipeline.stages.extractors import DEFAULT, load_extractor
+from pipeline.steps.clauses.extract import extract_events as clause_events
 from pipeline.steps.extraction.extract import extract_events
 
 
-def test_default_is_the_built_in_extractor() -> None:
-    assert load_extractor(DEFAULT) is extract_events
+def test_default_is_the_clause_engine_and_the_lexical_engine_loads_by_name() -> None:
+    assert load_extractor(DEFAULT) is clause_events
+    assert load_extractor("pipeline.steps.extraction.extract:extract_events") is extract_events
 
 
 @pytest.mark.parametrize("spec", ["pipeline.steps.extraction.extract",
