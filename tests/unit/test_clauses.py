@@ -165,3 +165,16 @@ def test_a_passive_victim_of_an_act_takes_the_acts_author():
     keys = _keys(clause_events(_article(
         "Iranian commander Qasem Soleimani was killed in a U.S. drone strike in Baghdad.")))
     assert any(source == "USA" and target == "IRGC" for source, target, _ in keys)
+
+
+def test_parsing_leaves_no_strings_behind():
+    # spaCy's string store keeps every word it parses unless the parse runs in a memory zone:
+    # a worker reading years of news would grow without bound.
+    from pipeline.steps.clauses.parse import model
+
+    clause_events(_article("Russia condemned Ukraine on Monday."))  # loads the model
+    before = len(model().vocab.strings)
+    for i in range(30):
+        words = " ".join(f"qzx{i}w{j}" for j in range(12))
+        clause_events(_article(f"Russia condemned Ukraine over {words} on Monday."))
+    assert len(model().vocab.strings) == before

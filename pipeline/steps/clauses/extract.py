@@ -14,7 +14,7 @@ from bisect import bisect_left
 
 from pipeline.steps.clauses import frames, speech
 from pipeline.steps.clauses.context import ClauseContext
-from pipeline.steps.clauses.parse import parse
+from pipeline.steps.clauses.parse import memory_zone, parse
 from pipeline.steps.clauses.roles import ParsedSentence
 from pipeline.steps.extraction.actors import Phrase, find_phrases
 from pipeline.steps.extraction.coreference import resolve
@@ -54,8 +54,17 @@ def extract_events(article: Article) -> list[ExtractedEvent]:
         work.append((index, s0, s1, sphrases, sverbs))
     starts = parse_plan(text.body, [
         (w[0], w[1], w[2]) for w in work if _worth_parsing(text, w[1], w[2], w[3], w[4])])
-    docs = dict(zip(starts, parse([text.body[starts[i]:end] for i, end in
-                                   ((i, text.sentences[i][1]) for i in starts)]), strict=True))
+    # The parse's strings are freed when the article is done: without the zone spaCy's string
+    # store keeps every word it ever saw (a worker's memory would grow for ever).
+    with memory_zone():
+        docs = dict(zip(starts, parse([text.body[starts[i]:text.sentences[i][1]]
+                                       for i in starts]), strict=True))
+        return _code(text, article, triggers, work, docs, starts)
+
+
+def _code(text: ArticleText, article: Article, triggers: list[int], work: list,
+          docs: dict, starts: dict[int, int]) -> list[ExtractedEvent]:
+    """The events of the prepared sentences, in order, repeats dropped."""
     context = ClauseContext(text, article.published_at.date(), triggers)
     events: list[ExtractedEvent] = []
     seen: set[tuple[str, str | None, str, str]] = set()

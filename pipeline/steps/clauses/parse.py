@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 
 import spacy
 from spacy.language import Language
@@ -39,6 +40,12 @@ def parse(sentences: Sequence[str]) -> list[Doc]:
     if not sentences:
         return []
     return list(model().pipe(sentences, batch_size=_BATCH, disable=["lemmatizer"]))
+
+
+def memory_zone() -> AbstractContextManager[None]:
+    """A scope whose parses' strings and lexemes spaCy frees on exit (`Language.memory_zone`):
+    every `Doc` of `parse` must be used up inside it."""
+    return model().memory_zone()
 
 
 def lemma(token: Token) -> str:
