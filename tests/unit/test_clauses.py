@@ -178,3 +178,11 @@ def test_parsing_leaves_no_strings_behind():
         words = " ".join(f"qzx{i}w{j}" for j in range(12))
         clause_events(_article(f"Russia condemned Ukraine over {words} on Monday."))
     assert len(model().vocab.strings) == before
+
+
+def test_a_persons_possessive_on_a_killing_or_arrest_is_its_victim():
+    keys = _keys(clause_events(_article(
+        "The United States killed Iranian General Qassem Soleimani in Baghdad. His killing has "
+        "escalated the crisis between Iran and the U.S.")))
+    assert ("USA", "IRGC", "18") in keys
+    assert not any(source == "IRGC" for source, _, _ in keys)  # was IRGC -> IRN, IRGC -> USA

@@ -46,6 +46,12 @@ _TARGET_PREPS = frozenset({"with", "against", "on", "at", "to", "into", "toward"
 _NOUN_TARGET_PREPS = frozenset({"on", "against", "with", "of", "into", "between", "to", "at",
                                 "over", "toward", "towards", "upon", "among", "for"})
 _NOUN_SOURCE_DEPS = frozenset({"poss", "compound", "amod", "nmod"})
+# Event nouns whose personal possessor is the one who suffers the act, not its author ("his
+# killing", "Biden's arrest"; "America's killing of a general" keeps America as author).
+_PATIENT_NOUNS = frozenset({"killing", "murder", "assassination", "arrest", "detention",
+                            "execution", "kidnapping", "abduction", "release", "death",
+                            "imprisonment", "deportation", "extradition", "capture",
+                            "torture", "expulsion", "removal", "firing", "ouster"})
 # Nouns of acts whose author a passive's victim suffered ("killed in a U.S. drone strike").
 _ACT_NOUNS = frozenset({"strike", "airstrike", "attack", "raid", "bombing", "operation",
                         "assault", "offensive", "crackdown", "ambush", "shelling"})
@@ -305,11 +311,15 @@ def _noun_roles(parsed: ParsedSentence, noun: Token) -> Roles | None:
     """Roles of an event noun: "Russia's invasion of Ukraine", "talks between X and Y"."""
     sources: list[Phrase] = []
     targets: list[Phrase] = []
+    patient_noun = lemma(noun).lower() in _PATIENT_NOUNS
     for child in noun.children:
         phrase = parsed.by_token.get(child.i) if child.dep_ in _NOUN_SOURCE_DEPS else None
         if phrase is None and child.dep_ in _NOUN_SOURCE_DEPS:
             phrase = parsed.actor_at(child, _NOUN_CLAUSAL)
-        if phrase is not None and not sources:
+        if phrase is not None and patient_noun and child.dep_ == "poss" and (
+                phrase.person or child.tag_ == "PRP$"):
+            targets = [phrase]  # "his killing", "Biden's arrest": the person suffers it
+        elif phrase is not None and not sources:
             sources = [phrase]
         elif child.dep_ == "prep" and child.lower_ == "by":
             for pobj in child.children:
