@@ -186,3 +186,17 @@ def test_a_persons_possessive_on_a_killing_or_arrest_is_its_victim():
         "escalated the crisis between Iran and the U.S.")))
     assert ("USA", "IRGC", "18") in keys
     assert not any(source == "IRGC" for source, _, _ in keys)  # was IRGC -> IRN, IRGC -> USA
+
+
+@pytest.mark.parametrize(("body", "guess"), [
+    # the window rules made the nearest actor the doer of a passive that names none
+    ("Two Ukrainian soldiers were killed on Monday as Russian President Vladimir Putin visited "
+     "Crimea.", ("RUSGOV", "UKRMIL", "18")),
+    ("Three Israeli civilians were wounded near Gaza, the Egyptian foreign ministry confirmed on "
+     "Tuesday.", ("EGYGOV", "ISRCVL", "18")),
+    ("After Iranian protesters were arrested in Tehran, Trump warned Iran.",
+     ("USAGOV", "IRNOPP", "17")),
+])
+def test_a_passive_that_names_no_doer_gets_none(body, guess):
+    assert guess in _keys(lexical_events(_article(body)))
+    assert guess not in _keys(clause_events(_article(body)))

@@ -168,7 +168,9 @@ def dependency_roles(parsed: ParsedSentence, verb: VerbMatch) -> Roles | None:
     if passive:
         agents = _agents(parsed, token)
         if not agents:
-            return None
+            # "three Americans were shot and killed, Obama said": the parse says nobody is
+            # named as the doer; no window guess either.
+            return NO_ACTOR
         sources, targets = agents, sources
     if not sources:
         # A subject the parse found that names no known actor ("Kurdish militants attacked")
