@@ -200,3 +200,9 @@ def test_a_persons_possessive_on_a_killing_or_arrest_is_its_victim():
 def test_a_passive_that_names_no_doer_gets_none(body, guess):
     assert guess in _keys(lexical_events(_article(body)))
     assert guess not in _keys(clause_events(_article(body)))
+
+
+def test_a_question_is_no_appeal():
+    assert not _coded('"What does it mean for American interests?" President Donald Trump '
+                      "asks.")
+    assert _coded("Iranian lawmakers demanded that each vessel pay a fee.")  # says what

@@ -19,6 +19,7 @@ from pipeline.steps.clauses.roles import (
     dependency_roles,
     event_in_parse,
     intent_code,
+    states_what,
 )
 from pipeline.steps.extraction import embedding
 from pipeline.steps.extraction import event_context as lexical
@@ -109,7 +110,7 @@ class ClauseContext(lexical.EventContext):
                 parsed_source = roles is not None
                 roles = self._window(sentence, verb, actors, nxt, previous, roles)
                 if parsed_source and roles is not None and not roles[1] \
-                        and entry.code[:2] in _UNDIRECTED_ROOTS:
+                        and entry.code[:2] in _UNDIRECTED_ROOTS and states_what(parsed, verb):
                     # "Iranian lawmakers demanded that ...", "agreed to suspend tests": the
                     # parse's subject acts; the sentence names no addressee.
                     entry = replace(entry, intransitive=True)

@@ -401,3 +401,14 @@ def intent_code(parsed: ParsedSentence, verb: VerbMatch, code: str) -> str | Non
     if root in _THREAT_ROOTS and lemma(governor) in ("vow", "pledge", "promise"):
         return "138"  # "vowed to strike back"
     return None
+
+
+def states_what(parsed: ParsedSentence, verb: VerbMatch) -> bool:
+    """Whether an appeal or demand says what it asks for: a clause ("demanded that ...",
+    "urged ... to"), a "for" object ("called for unity") or a direct object; "he asks" with
+    none is a question."""
+    token = parsed.trigger(verb)
+    if token is None:
+        return False
+    return any(c.dep_ in ("xcomp", "ccomp", "dobj") or (c.dep_ == "prep" and c.lower_ == "for")
+               for c in token.children)
