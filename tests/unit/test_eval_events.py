@@ -239,3 +239,10 @@ def test_the_eval_extracts_through_the_workers_ingest_stage():
     # Too large for the worker's input limit: the worker dead-letters it, so no events.
     long = short.model_copy(update={"body": body + " x" * 600})
     assert extract(long) == []
+
+
+def test_both_engines_find_every_required_seed_event():
+    records = load_gold(SEED_GOLD)
+    for engine in (extract_events, clause_events):
+        scores = score(records, engine)
+        assert scores.recall == 1.0, (engine.__module__, scores.missed)

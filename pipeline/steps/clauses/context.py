@@ -14,6 +14,7 @@ from dataclasses import replace
 from pipeline.steps.clauses import frames, speech, structural
 from pipeline.steps.clauses.roles import (
     NO_ACTOR,
+    NO_AGENT,
     ParsedSentence,
     Roles,
     dependency_roles,
@@ -33,6 +34,9 @@ from schemas.records import ExtractedEvent
 _REPORTING = ("claim", "alleg")
 
 
+# Coercion and violence: a passive of these that names no doer gets no window guess ("two
+# soldiers were killed as Putin visited Crimea" is not Putin's act).
+_FORCE_ROOTS = frozenset({"17", "18", "19", "20"})
 # Roots whose act stands without a named other party when the parse gives its subject:
 # appeals, intents, demands, shows of force.
 _UNDIRECTED_ROOTS = frozenset({"02", "03", "10", "15"})
@@ -96,8 +100,12 @@ class ClauseContext(lexical.EventContext):
         previous: tuple[VerbMatch, list[Phrase]] | None = None
         for i, (verb, entry) in enumerate(chosen):
             roles = dependency_roles(parsed, verb)
-            if roles is NO_ACTOR:
+            if roles is NO_ACTOR or (roles is NO_AGENT and entry.code[:2] in _FORCE_ROOTS):
                 continue
+            if roles is NO_AGENT:
+                # "33 hostages have been released in exchange for Palestinian prisoners": the
+                # window's other party may be the one who released them.
+                roles = None
             if roles is not None:
                 sources = [p for p in roles[0] if id(p) in subjects]
                 targets = [p for p in roles[1] if id(p) in allowed]

@@ -30,6 +30,8 @@ Roles = tuple[list[Phrase], list[Phrase], bool, bool]
 
 # The roles of a trigger whose subject is a noun phrase with no known actor in it.
 NO_ACTOR: Roles = ([], [], False, False)
+# The roles of a passive that names no doer ("two soldiers were killed").
+NO_AGENT: Roles = ([], [], True, False)
 _SUBJECT = frozenset({"nsubj", "csubj"})
 _RELATIVE = frozenset({"WP", "WDT"})  # who, which, that
 _PASSIVE_SUBJECT = frozenset({"nsubjpass", "csubjpass"})
@@ -168,9 +170,7 @@ def dependency_roles(parsed: ParsedSentence, verb: VerbMatch) -> Roles | None:
     if passive:
         agents = _agents(parsed, token)
         if not agents:
-            # "three Americans were shot and killed, Obama said": the parse says nobody is
-            # named as the doer; no window guess either.
-            return NO_ACTOR
+            return NO_AGENT
         sources, targets = agents, sources
     if not sources:
         # A subject the parse found that names no known actor ("Kurdish militants attacked")
