@@ -18,7 +18,7 @@ from pipeline.steps.clauses.parse import memory_zone, parse
 from pipeline.steps.clauses.roles import ParsedSentence
 from pipeline.steps.extraction.actors import Phrase, find_phrases
 from pipeline.steps.extraction.coreference import resolve
-from pipeline.steps.extraction.extract import MAX_BODY_CHARS
+from pipeline.steps.extraction.extract import MAX_BODY_CHARS, EventKey, keep_new
 from pipeline.steps.extraction.scan import scan
 from pipeline.steps.extraction.text import ArticleText
 from pipeline.steps.extraction.verbs import VerbMatch, find_verbs
@@ -67,7 +67,7 @@ def _code(text: ArticleText, article: Article, triggers: list[int], work: list,
     """The events of the prepared sentences, in order, repeats dropped."""
     context = ClauseContext(text, article.published_at.date(), triggers)
     events: list[ExtractedEvent] = []
-    seen: set[tuple[str, str | None, str, str]] = set()
+    seen: set[EventKey] = set()
     repeated: set[str] = set()
     for index, s0, s1, sphrases, sverbs in work:
         if not sphrases:
@@ -82,12 +82,7 @@ def _code(text: ArticleText, article: Article, triggers: list[int], work: list,
         doc = docs.get(index)
         parsed = ParsedSentence.of(doc, starts[index], [p for p in sphrases if p.is_actor]) \
             if doc is not None else None
-        for event in context.parsed_events(s0, s1, sphrases, sverbs, parsed):
-            key = (event.source.code, event.target.code if event.target else None, event.root,
-                   event.status)
-            if key not in seen:
-                seen.add(key)
-                events.append(event)
+        keep_new(context.parsed_events(s0, s1, sphrases, sverbs, parsed), seen, events)
     return events
 
 

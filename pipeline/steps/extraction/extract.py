@@ -25,6 +25,8 @@ from schemas.records import Article, ExtractedEvent
 # feature is about 60,000; a body larger than this is a dump, a table or an attack), so the
 # slowest article the edge accepts takes a fraction of a second (bench/bench_extract_worst.py).
 MAX_BODY_CHARS = 200_000
+# Events repeating an earlier one's (source, target, root, status) are dropped.
+EventKey = tuple[str, str | None, str, str]
 
 
 def extract_events(article: Article) -> list[ExtractedEvent]:
@@ -39,7 +41,7 @@ def extract_events(article: Article) -> list[ExtractedEvent]:
     verb_starts = [v.start for v in verbs]
     context = EventContext(text, article.published_at.date(), triggers)
     events: list[ExtractedEvent] = []
-    seen: set[tuple[str, str | None, str, str]] = set()
+    seen: set[EventKey] = set()
     repeated: set[str] = set()
     for index, (s0, s1) in enumerate(text.sentences):
         p0, p1 = bisect_left(phrase_starts, s0), bisect_left(phrase_starts, s1)
@@ -54,10 +56,17 @@ def extract_events(article: Article) -> list[ExtractedEvent]:
         if sentence in repeated:
             continue  # the same sentence again (scraped debris): the same events again
         repeated.add(sentence)
-        for event in context.events_for(s0, s1, sphrases, sverbs):
-            key = (event.source.code, event.target.code if event.target else None, event.root,
-                   event.status)
-            if key not in seen:
-                seen.add(key)
-                events.append(event)
+        keep_new(context.events_for(s0, s1, sphrases, sverbs), seen, events)
     return events
+
+
+
+def keep_new(found: list[ExtractedEvent], seen: set[EventKey],
+             events: list[ExtractedEvent]) -> None:
+    """Append to `events` the found events whose (source, target, root, status) is new."""
+    for event in found:
+        key = (event.source.code, event.target.code if event.target else None, event.root,
+               event.status)
+        if key not in seen:
+            seen.add(key)
+            events.append(event)
