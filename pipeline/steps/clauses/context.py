@@ -45,9 +45,6 @@ _UNDIRECTED_ROOTS = frozenset({"02", "03", "10", "15"})
 class ClauseContext(lexical.EventContext):
     """What event coding keeps across an article's sentences, with parsed roles."""
 
-    fallback: bool = True  # window rules when the parse gives no source
-    source_fallback: bool = True
-    guessed_actors: bool = False  # persons and titles given the article's dominant country
     parsed: ParsedSentence | None = None  # the sentence being coded
 
     def adjectival(self, verb: VerbMatch, sentence_start: int) -> bool:
@@ -88,13 +85,12 @@ class ClauseContext(lexical.EventContext):
         if prepared is None:
             return []
         sentence, chosen, actors = prepared
-        if not self.guessed_actors:
-            actors = [p for p in actors if not _guessed_person(p)]
+        actors = [p for p in actors if not _guessed_person(p)]
         allowed = {id(p) for p in actors}
         # A subject in the parse is a party even past a trailing attribution: the speaker of
         # a quote ("'We will respond,' the minister said") is the quote's "we".
         subjects = allowed | {id(p) for p in parsed.by_token.values()
-                              if self.guessed_actors or not _guessed_person(p)}
+                              if not _guessed_person(p)}
         out: list[ExtractedEvent] = []
         earlier: set[tuple[str, str]] = set()
         previous: tuple[VerbMatch, list[Phrase]] | None = None
@@ -113,7 +109,7 @@ class ClauseContext(lexical.EventContext):
             if id(verb) in both_roles:
                 if roles is None or not roles[1]:
                     continue
-            elif self.fallback and (roles is None or not roles[1]):
+            elif roles is None or not roles[1]:
                 nxt = chosen[i + 1][0] if i + 1 < len(chosen) else None
                 parsed_source = roles is not None
                 roles = self._window(sentence, verb, actors, nxt, previous, roles)
@@ -149,7 +145,7 @@ class ClauseContext(lexical.EventContext):
         window = lexical.window_roles(sentence, verb, actors,
                                       lexical.object_window_end(sentence, nxt), shared)
         if roles is None:
-            return window if self.source_fallback else None
+            return window
         if window is None:
             return roles
         own = {id(p) for p in roles[0]}
