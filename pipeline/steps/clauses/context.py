@@ -72,15 +72,7 @@ class ClauseContext(lexical.EventContext):
         self.parsed = parsed
         if parsed is None:
             return self.events_for(start, end, phrases, verbs)
-        tokens = list(parsed.doc)
-        acts = speech.speech_acts(tokens, parsed.offset, list(verbs))
-        light, replaced = frames.frame_hits(tokens, parsed.offset, [*verbs, *acts])
-        if replaced:
-            gone = {id(v) for v in replaced}
-            verbs = [v for v in verbs if id(v) not in gone]
-        general = structural.structural_hits(tokens, parsed.offset, [*verbs, *acts, *light])
-        both_roles = {id(v) for v in general}  # these need a subject and an object actor
-        verbs = sorted([*verbs, *acts, *light, *general], key=lambda v: v.start)
+        verbs, both_roles = _triggers(parsed, verbs)
         prepared = self._sentence(start, end, phrases, verbs)
         if prepared is None:
             return []
@@ -150,6 +142,20 @@ class ClauseContext(lexical.EventContext):
             return roles
         own = {id(p) for p in roles[0]}
         return roles[0], [p for p in window[1] if id(p) not in own], roles[2], roles[3]
+
+
+def _triggers(parsed: ParsedSentence, verbs: Sequence[VerbMatch],
+              ) -> tuple[list[VerbMatch], set[int]]:
+    """The lexicon's hits plus the parse's speech acts, frames and dictionary verbs, in text
+    order; and the ids of the dictionary verbs, which need a subject and an object actor."""
+    tokens = list(parsed.doc)
+    acts = speech.speech_acts(tokens, parsed.offset, list(verbs))
+    light, replaced = frames.frame_hits(tokens, parsed.offset, [*verbs, *acts])
+    gone = {id(v) for v in replaced}
+    kept = [v for v in verbs if id(v) not in gone]
+    general = structural.structural_hits(tokens, parsed.offset, [*kept, *acts, *light])
+    return (sorted([*kept, *acts, *light, *general], key=lambda v: v.start),
+            {id(v) for v in general})
 
 
 def _guessed_person(phrase: Phrase) -> bool:
