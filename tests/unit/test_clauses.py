@@ -206,3 +206,32 @@ def test_a_question_is_no_appeal():
     assert not _coded('"What does it mean for American interests?" President Donald Trump '
                       "asks.")
     assert _coded("Iranian lawmakers demanded that each vessel pay a fee.")  # says what
+
+
+def test_the_attribute_lookups_give_the_rulers_result_token_for_token():
+    import json
+    from pathlib import Path
+
+    from pipeline.steps.clauses.attributes import FastAttributes
+    from pipeline.steps.clauses.parse import model
+
+    nlp = model()
+    # every two-token pattern of the ruler, spaces, contractions, and the sample articles
+    texts = ["We're gonna win, y'all. Let's go! C'mon, there's time and there are two of "
+             "them. I ain't sure it isn't nothin'.  He gets it; she got it; they'd have had it.",
+             "Which one did you see?  That is what I'd do, and it gave it to me and you."]
+    seeds = Path(__file__).resolve().parents[2] / "seeds" / "articles.jsonl"
+    texts += [json.loads(line)["body"] for line in seeds.read_text().splitlines() if line]
+    assert len(texts) > 2
+    ruled = list(nlp.pipe(texts, disable=["lemmatizer"]))
+    fast = FastAttributes(nlp)
+    looked_up = [fast(doc) for doc in nlp.pipe(texts, disable=["lemmatizer", "attribute_ruler"])]
+
+    def columns(doc):
+        return [(t.pos_, str(t.morph), t.lemma_, t.tag_, t.dep_) for t in doc]
+
+    changed = 0
+    for a, b in zip(ruled, looked_up, strict=True):
+        assert columns(a) == columns(b)
+        changed += sum(t.pos_ != "" for t in b)
+    assert changed > 1000  # the lookups did set the parts of speech (the parser sets none)
