@@ -6,6 +6,8 @@ engine get several of them wrong (noted per case), which is why the parse is the
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from pipeline.steps.clauses.extract import PARSE_BUDGET_CHARS, parse_plan
@@ -167,17 +169,25 @@ def test_a_passive_victim_of_an_act_takes_the_acts_author():
     assert any(source == "USA" and target == "IRGC" for source, target, _ in keys)
 
 
-def test_parsing_leaves_no_strings_behind():
+def test_parsing_keeps_only_the_last_articles_strings(monkeypatch):
     # spaCy's string store keeps every word it parses unless the parse runs in a memory zone:
-    # a worker reading years of news would grow without bound.
-    from pipeline.steps.clauses.parse import model
+    # a worker reading years of news would grow without bound. The zone is renewed every
+    # ZONE_ARTICLES articles, so the store holds at most that many articles' new words.
+    from pipeline.steps.clauses import parse
 
     clause_events(_article("Russia condemned Ukraine on Monday."))  # loads the model
-    before = len(model().vocab.strings)
+    monkeypatch.setattr(parse, "ZONE_ARTICLES", 4)
+    for _ in range(4):  # the zone open now ends within four articles
+        clause_events(_article("Russia condemned Ukraine on Monday."))
+    before = len(parse.model().vocab.strings)
+    sizes = []
     for i in range(30):
         words = " ".join(f"qzx{i}w{j}" for j in range(12))
         clause_events(_article(f"Russia condemned Ukraine over {words} on Monday."))
-    assert len(model().vocab.strings) == before
+        sizes.append(len(parse.model().vocab.strings) - before)
+    assert sizes.count(0) >= 7  # freed at the end of every fourth article ...
+    per_article = max(b - a for a, b in itertools.pairwise(sizes))
+    assert 0 < max(sizes) <= 4 * per_article < 30 * 12  # ... so never 30 articles' words
 
 
 def test_a_persons_possessive_on_a_killing_or_arrest_is_its_victim():

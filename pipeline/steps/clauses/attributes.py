@@ -58,6 +58,22 @@ def _token_test(spec: Mapping[str, Any]) -> _Test:
     return lambda key: all(test(key) for test in tests)
 
 
+class _Single(NamedTuple):
+    order: int
+    test: _Test
+    attrs: dict[int, int]
+    tag: str | None  # the one tag the rule needs, if it names one
+    lowers: frozenset[str] | None  # the forms it needs, if it names them
+
+
+def _lowers(spec: Any) -> frozenset[str] | None:
+    if isinstance(spec, str):
+        return frozenset([spec])
+    if isinstance(spec, dict) and "IN" in spec:
+        return frozenset(spec["IN"])
+    return None
+
+
 class _Multi(NamedTuple):
     tests: list[_Test]
     order: int
@@ -86,7 +102,7 @@ class FastAttributes:
     def __init__(self, nlp: Language) -> None:
         ruler = nlp.get_pipe("attribute_ruler")
         self._strings = nlp.vocab.strings
-        self._single: list[tuple[int, _Test, dict[int, int], str | None]] = []
+        self._single: list[_Single] = []
         self._multi: list[_Multi] = []
         # `ruler.attrs` holds each rule's attributes normalised to ids, as `set_token_attrs` and
         # `Doc.from_array` take them; `ruler.patterns` the patterns as written.
@@ -95,30 +111,38 @@ class FastAttributes:
             for pattern in rule["patterns"]:
                 tests = [_token_test(spec) for spec in pattern]
                 if len(tests) == 1:
-                    tag = pattern[0].get("TAG")
-                    need = tag if isinstance(tag, str) else None
-                    self._single.append((order, tests[0], attrs, need))
+                    tag, lower = pattern[0].get("TAG"), pattern[0].get("LOWER")
+                    self._single.append(_Single(order, tests[0], attrs,
+                                                tag if isinstance(tag, str) else None,
+                                                _lowers(lower)))
                 else:
                     self._multi.append(_Multi(tests, order, attrs, index))
         self._infos: dict[tuple[int, ...], _Info] = {}
-        self._by_tag: dict[str, list[tuple[int, _Test, dict[int, int]]]] = {}
+        self._by_tag: dict[str, tuple[list[_Single], dict[str, list[_Single]]]] = {}
 
-    def _candidates(self, tag: str) -> list[tuple[int, _Test, dict[int, int]]]:
-        """The single-token rules a token of this tag can meet, in rule order: most rules name
-        one tag, and testing only those makes a new key cheap."""
-        found = self._by_tag.get(tag)
-        if found is None:
-            found = [(order, test, attrs) for order, test, attrs, need in self._single
-                     if need is None or need == tag]
-            self._by_tag[tag] = found
-        return found
+    def _candidates(self, tag: str, lower: str) -> list[_Single]:
+        """The single-token rules a token of this tag and form can meet, in rule order: most
+        rules name one tag or a few forms, and testing only those makes a new key cheap."""
+        index = self._by_tag.get(tag)
+        if index is None:
+            fits = [rule for rule in self._single if rule.tag is None or rule.tag == tag]
+            by_lower: dict[str, list[_Single]] = {}
+            for rule in fits:
+                for form in rule.lowers or ():
+                    by_lower.setdefault(form, []).append(rule)
+            index = ([rule for rule in fits if rule.lowers is None], by_lower)
+            self._by_tag[tag] = index
+        general, by_lower = index
+        named = by_lower.get(lower)
+        return sorted(general + named, key=_order) if named else general
 
     def _info(self, row: tuple[int, ...]) -> _Info:
         found = self._infos.get(row)
         if found is None:
             strings = self._strings
             key = (strings[row[0]], strings[row[1]], strings[row[2]], bool(row[3]))
-            rules = [(order, attrs) for order, test, attrs in self._candidates(key[0]) if test(key)]
+            rules = [(rule.order, rule.attrs) for rule in self._candidates(key[0], key[1])
+                     if rule.test(key)]
             writes, others = _split(_merge(rules))
             starts = [multi for multi in self._multi if multi.tests[0](key)]
             found = _Info(key, rules, writes, others, starts)
@@ -158,7 +182,7 @@ class FastAttributes:
         return doc
 
 
-def _order(rule: _Rule) -> int:
+def _order(rule: _Rule | _Single) -> int:
     return rule[0]
 
 
