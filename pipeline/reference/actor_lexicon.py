@@ -173,6 +173,52 @@ def dated_persons(name: str) -> dict[str, ActorEntry]:
     return found
 
 
+_NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+
+
+@functools.cache
+def office_surnames() -> dict[str, ActorEntry]:
+    """Surname -> the dated offices of the office holders who bear it, for the surnames whose
+    holders all belong to one country or organisation ("obama", "kerry", "abe"; not "kim").
+    Our office holders (1990-2026, the prominent offices) decide a surname they know: Phoenix's
+    19,000 names hold a Congolese minister Obama beside the president. Read only after a
+    title ("President Obama", "Secretary Kerry"): a bare surname is too often a word or a
+    place ("Obama" is a town in Japan, "May" a month)."""
+    found: dict[str, ActorEntry] = {}
+    # A family name written first ("Kim Dae-jung", "Moon Jae-in") bears other holders too.
+    first_words: dict[str, set[str]] = {}
+    for source in ("office-holders.json", "phoenix-persons.json"):
+        holders: dict[str, dict[str, DatedCodes]] = {}
+        for name, entry in dated_persons(source).items():
+            words = [w for w in name.split() if w not in _NAME_SUFFIXES]
+            if len(words) >= 2:
+                first_words.setdefault(words[0], set()).update(_owners({name: entry.roles}))
+            if len(words) >= 2 and words[-1].isalpha() and len(words[-1]) >= 3:
+                holders.setdefault(words[-1], {})[name] = entry.roles
+        for surname, named in holders.items():
+            if surname not in found:
+                entry = _one_owner(named)
+                if entry is not None:
+                    found[surname] = entry
+    return {surname: entry for surname, entry in found.items()
+            if first_words.get(surname, set()) <= {entry.country or entry.org}}
+
+
+def _owners(named: dict[str, DatedCodes]) -> set[str | None]:
+    return {split_code(code)[0] or split_code(code)[2]
+            for roles in named.values() for code, _, _ in roles}
+
+
+def _one_owner(named: dict[str, DatedCodes]) -> ActorEntry | None:
+    """One person entry for the holders of a surname, if they share a country or organisation."""
+    if len(_owners(named)) != 1:
+        return None
+    roles = tuple(sorted({r for rules in named.values() for r in rules},
+                         key=lambda r: (r[1] or "", r[2] or "")))
+    country, _, org = split_code(max(roles, key=lambda r: (r[1] or "", r[2] or "9999"))[0])
+    return ActorEntry(PERSON, country, None, org=org, roles=roles)
+
+
 @functools.cache
 def _org_codes() -> frozenset[str]:
     """The organisation codes of `actors.json` ("UN", "HAMAS", ...)."""

@@ -26,6 +26,7 @@ from pipeline.reference.actor_lexicon import (
     ActorEntry,
     DatedCodes,
     actor_automaton,
+    office_surnames,
 )
 from pipeline.reference.gazetteer import Place, pick
 from pipeline.reference.lexicon import iter_matches
@@ -61,6 +62,8 @@ _GAP_POSSESSIVE = re.compile(r"^'s?\s+$")
 _GAP_LED = re.compile(r"^-(?:led|backed|allied|aligned|sponsored)\s+$")
 _GAP_NAME = re.compile(r"\s+(?:[A-Z][\w.'\u2019-]*\s+){1,3}$")
 _NAME_AFTER = re.compile(r"\s+((?:[A-Z][a-z][\w'-]*)(?:\s+[A-Z][a-z][\w'-]*){0,2})")
+# A name may open with a lower-case Arabic article: "al Qaeda", "al-Shabaab", "el-Sisi".
+_ARTICLE_NAME = re.compile(r"(?:al|el|ad|an|ar|as|ash|at|az)[-\s\u2019']+[A-Z]")
 _SUMMIT = re.compile(r"\s+(?:leaders'?\s+)?summits?\b")
 _COORD_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s+as well as\s+)$")
 # A title word used as an adjective: "general election", "general strike", "general public".
@@ -110,7 +113,7 @@ def _surface_ok(entry: ActorEntry, surface: str) -> bool:
         return True
     if entry.acronym:
         return surface.replace(".", "").isupper()
-    return surface[:1].isupper()
+    return surface[:1].isupper() or _ARTICLE_NAME.match(surface) is not None
 
 
 def _place_usable(entry: ActorEntry, locative: bool, after_place: bool) -> bool:
@@ -239,7 +242,18 @@ def find_phrases(text: ArticleText,
             if m:
                 phrase.end = m.end()
                 phrase.text = body[phrase.start:phrase.end]
+                if not (phrase.country or phrase.org):
+                    _known_surname(phrase, m.group(1))
     return phrases
+
+
+def _known_surname(phrase: Phrase, name: str) -> None:
+    """"President Obama", "Secretary Kerry": a title and the surname of an office holder of one
+    country is that person, with the offices they held (`office_surnames`)."""
+    entry = office_surnames().get(name.split()[-1].lower())
+    if entry is not None:
+        phrase.country, phrase.org, phrase.roles = entry.country, entry.org, entry.roles
+        phrase.kinds.add(PERSON)
 
 
 def is_possessive_pronoun(phrase: Phrase) -> bool:
