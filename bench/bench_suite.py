@@ -7,9 +7,11 @@
 1. ceiling: a bare Faust pass-through agent (bench/passthrough_app.py) copying N preloaded
    payloads to another topic, at-least-once and exactly-once: records/s from its partitions
    assigned to the Nth copy visible (read_committed).
-2. pipeline: N preloaded articles, then 1 worker at-least-once, 1 and 2 workers exactly-once:
-   articles/s from the first worker ready to the last outcome visible, peak RSS per worker,
-   CPU seconds per article (the workers' utime + stime over that span).
+2. pipeline: N preloaded articles, then 1 worker at-least-once, 1 and 2 workers exactly-once,
+   and 1 worker exactly-once with the near-free extractor (`bench/fixed_extractor.py`: the
+   framework's own cost): articles/s from the first worker ready to the last outcome
+   visible, peak RSS per worker, CPU seconds per article (the workers' utime + stime over
+   that span).
 3. latency: one fresh exactly-once worker per offered load (and at-least-once at the lowest),
    a paced producer for S seconds, then saturation (N at once): publish -> outcome and
    publish -> first event mention p50/p95/p99, achieved rate, throughput.
@@ -37,14 +39,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import bench_articles, bench_broker  # noqa: E402
-from bench.suite_report import plot, render_markdown, update_readme  # noqa: E402
+from bench.suite_report import NEAR_FREE, plot, render_markdown, update_readme  # noqa: E402
 from bench.suite_runs import run_ceiling, run_latency, run_pipeline, run_settings  # noqa: E402
 from bench.suite_stats import median, parse_loads  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SECTIONS = ("ceiling", "pipeline", "latency", "saturation")
 GUARANTEES = ("at_least_once", "exactly_once")
-PIPELINES = (("at_least_once", 1), ("exactly_once", 1), ("exactly_once", 2))
+# (guarantee, workers, extractor): None is the configured (default) extractor; NEAR_FREE
+# measures the framework's own cost with extraction taken out.
+PIPELINES = (("at_least_once", 1, None), ("exactly_once", 1, None), ("exactly_once", 2, None),
+             ("exactly_once", 1, NEAR_FREE))
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -88,12 +93,14 @@ def throughput(servers: str, tmp: Path, payloads: list[bytes], args: argparse.Na
             results["ceiling"][guarantee] = summarized(runs)
     if "pipeline" not in args.skip:
         results["pipeline"] = {}
-        for guarantee, workers in PIPELINES:
-            print(f"pipeline {guarantee} x{workers} ...", flush=True)
-            runs = [run_pipeline(servers, tmp, payloads, guarantee, workers)
+        for guarantee, workers, extractor in PIPELINES:
+            print(f"pipeline {guarantee} x{workers} {extractor or ''} ...", flush=True)
+            runs = [run_pipeline(servers, tmp, payloads, guarantee, workers, extractor)
                     for _ in range(args.runs)]
-            results["pipeline"][f"{guarantee}_x{workers}"] = summarized(
-                runs, guarantee=guarantee, workers=workers)
+            name = f"{guarantee}_x{workers}" + ("_near_free" if extractor else "")
+            results["pipeline"][name] = summarized(
+                runs, guarantee=guarantee, workers=workers,
+                extractor=extractor or run_settings(servers).extractor)
 
 
 def latency(servers: str, tmp: Path, items: list[tuple[str, bytes]], args: argparse.Namespace,

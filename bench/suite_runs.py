@@ -84,10 +84,12 @@ def _wait_ready_file(path: Path, proc: subprocess.Popen[bytes]) -> float:
 
 
 def run_pipeline(servers: str, tmp: Path, payloads: Sequence[bytes], guarantee: str,
-                 workers: int) -> dict:
+                 workers: int, extractor: str | None = None) -> dict:
     """Preloaded `articles.raw`, then the workers: articles/s from the first worker ready to
-    the last outcome visible; peak RSS per worker; CPU seconds per article over that span."""
-    settings = isolated_settings(servers, tmp, processing_guarantee=guarantee)
+    the last outcome visible; peak RSS per worker; CPU seconds per article over that span.
+    `extractor`: a `WIRESTREAM_EXTRACTOR` other than the default."""
+    overrides = {"extractor": extractor} if extractor else {}
+    settings = isolated_settings(servers, tmp, processing_guarantee=guarantee, **overrides)
     ensure_topics(settings)
     names = T.TopicNames(settings.topic_prefix)
     sent = publish(settings, names[T.ARTICLES_RAW], [(None, p) for p in payloads])
