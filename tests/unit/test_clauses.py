@@ -218,6 +218,22 @@ def test_a_question_is_no_appeal():
     assert _coded("Iranian lawmakers demanded that each vessel pay a fee.")  # says what
 
 
+@pytest.mark.parametrize(("body", "expected"), [
+    # a summit between two parties is their meeting; "the G20 summit" alone is a venue
+    ("A summit between Russia and Turkey ended without agreement.", ("RUS", "TUR", "04")),
+    # a warning delivered, issued or sent to a party is a threat to it
+    ("North Korea issued a warning to South Korea on Monday.", ("PRK", "KOR", "13")),
+    ("Iran vowed harsh retaliation against the United States.", ("IRN", "USA", "13")),
+    # a title and an office holder's surname; a lower-case Arabic article opens a name
+    ("President Obama condemned al-Shabaab on Monday.", ("USA", "ALSHABAAB", "11")),
+])
+def test_noun_events_and_names_found_on_real_news(body, expected):
+    source, target, root = expected
+    assert any(s.startswith(source) and (t or "").startswith(target) and code[:2] == root
+               for s, t, code, _ in _coded(body)), _coded(body)
+    assert not _coded("The G20 summit opened in Buenos Aires on Friday.")
+
+
 def test_the_attribute_lookups_give_the_rulers_result_token_for_token():
     import json
     from pathlib import Path
