@@ -105,19 +105,26 @@ def actor_entries() -> list[tuple[str, ActorEntry]]:
         found = lookup(key)
         entries.append((key, ActorEntry(INST, country, role, place=found[0] if found else None,
                                    acronym=_is_acronym(key))))
-    for key, (country, role) in data["persons"].items():
-        if country and len(country) == 3 and country in countries():
+    # Dated office holders: ours (1990-2026) before Phoenix's (to 2014); a name known already
+    # keeps its first entry.
+    dated: dict[str, ActorEntry] = {}
+    for source in ("office-holders.json", "phoenix-persons.json"):
+        for key, entry in dated_persons(source).items():
+            dated.setdefault(key, entry)
+    hand = data["persons"]
+    for key, (country, role) in hand.items():
+        # A hand-listed name with dated offices is coded by the office held on the article's
+        # day ("Donald Tusk" in 2019 is the EU's); so is a listed surname of such a name
+        # ("tusk" beside "donald tusk").
+        found = dated.get(key) or _dated_surname(key, hand, dated)
+        if found is not None:
+            entries.append((key, found))
+        elif country and len(country) == 3 and country in countries():
             entries.append((key, ActorEntry(PERSON, country, role)))
         else:  # an international organisation's officer
             entries.append((key, ActorEntry(PERSON, None, None, org=country)))
-    # Dated office holders: ours (1990-2026) before Phoenix's (to 2014); a name known already
-    # keeps its first entry.
     known = {key for key, _ in entries}
-    for source in ("office-holders.json", "phoenix-persons.json"):
-        for key, entry in dated_persons(source).items():
-            if key not in known:
-                known.add(key)
-                entries.append((key, entry))
+    entries += [(key, entry) for key, entry in dated.items() if key not in known]
     for country in countries().values():
         for name in country.names:
             entries.append((name.lower(), ActorEntry(COUNTRY, country.code,
@@ -135,6 +142,15 @@ def actor_entries() -> list[tuple[str, ActorEntry]]:
         entries.append((key, ActorEntry(PLACE, best.country, place=best, candidates=candidates,
                                    capital=best.capital, major=best.major)))
     return entries
+
+
+def _dated_surname(key: str, hand: dict[str, Any],
+                   dated: dict[str, ActorEntry]) -> ActorEntry | None:
+    """The dated entry of the one hand-listed full name that ends in this surname, if any."""
+    if " " in key:
+        return None
+    names = [name for name in hand if name.endswith(f" {key}") and name in dated]
+    return dated[names[0]] if len(names) == 1 else None
 
 
 # Role codes after the country: ELI (elite, out of office) names no role; a government body

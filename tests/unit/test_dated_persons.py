@@ -109,3 +109,12 @@ def test_a_surname_shared_across_countries_is_not_guessed():
     assert "kim" not in surnames and "lee" not in surnames  # Koreas, China, Singapore ...
     # ours decide: Phoenix's Congolese minister Obama does not hide the president
     assert surnames["obama"].country == "USA"
+
+
+def test_a_listed_name_is_coded_by_its_office_on_the_day_and_so_is_a_later_he():
+    # actors.json lists "donald tusk" (Poland); the dated offices make him the EU's in 2019
+    assert _source_of("Donald Tusk criticized Britain on Monday.", "2019-03-27") == "EU"
+    assert _source_of("Donald Tusk criticized Britain on Monday.", "2010-03-27") == "POLGOV"
+    events = extract_events(Article(id="t", source="t", published_at="2019-03-27",
+                                    body="Donald Tusk spoke on Monday. He criticized Britain."))
+    assert [e.source.code for e in events] == ["EU"]

@@ -16,7 +16,7 @@ from pipeline.steps.clauses import frames, speech
 from pipeline.steps.clauses.context import ClauseContext
 from pipeline.steps.clauses.parse import memory_zone, parse
 from pipeline.steps.clauses.roles import ParsedSentence
-from pipeline.steps.extraction.actors import Phrase, find_phrases
+from pipeline.steps.extraction.actors import Phrase, date_offices, find_phrases
 from pipeline.steps.extraction.coreference import resolve
 from pipeline.steps.extraction.extract import MAX_BODY_CHARS, EventKey, keep_new
 from pipeline.steps.extraction.scan import scan
@@ -42,7 +42,8 @@ def extract_events(article: Article) -> list[ExtractedEvent]:
     if not text.sentences:
         return []
     actor_hits, verb_hits, triggers = scan(text)
-    phrases = resolve(find_phrases(text, actor_hits), text)
+    phrases = resolve(date_offices(find_phrases(text, actor_hits),
+                                   article.published_at.date().isoformat()), text)
     verbs = find_verbs(text, verb_hits)
     phrase_starts = [p.start for p in phrases]
     verb_starts = [v.start for v in verbs]

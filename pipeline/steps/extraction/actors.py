@@ -26,7 +26,9 @@ from pipeline.reference.actor_lexicon import (
     ActorEntry,
     DatedCodes,
     actor_automaton,
+    code_on,
     office_surnames,
+    split_code,
 )
 from pipeline.reference.gazetteer import Place, pick
 from pipeline.reference.lexicon import iter_matches
@@ -244,6 +246,18 @@ def find_phrases(text: ArticleText,
                 phrase.text = body[phrase.start:phrase.end]
                 if not (phrase.country or phrase.org):
                     _known_surname(phrase, m.group(1))
+    return phrases
+
+
+def date_offices(phrases: list[Phrase], day: str) -> list[Phrase]:
+    """A known person named without a title is coded by the office held on the article's day
+    (ISO date): "Donald Tusk" in 2019 is the EU's, in 2010 Poland's government; out of office,
+    their country alone. Done before coreference, so a later "he" is the same actor."""
+    for phrase in phrases:
+        if phrase.roles and phrase.role is None and not phrase.org:
+            held = code_on(phrase.roles, day)
+            if held is not None:
+                phrase.country, phrase.role, phrase.org = split_code(held)
     return phrases
 
 

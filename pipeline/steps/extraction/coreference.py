@@ -121,6 +121,7 @@ def _strict_top(counts: Counter[str | None], minimum: int) -> str | None:
 def _copy_identity(phrase: Phrase, source: Phrase, how: str) -> None:
     phrase.country, phrase.org = source.country, source.org
     phrase.role = source.role if (phrase.role is None or phrase.person) else phrase.role
+    phrase.roles = phrase.roles or source.roles  # a known person's offices, dated
     phrase.person = phrase.person or source.person
     phrase.how = how
 
@@ -188,7 +189,8 @@ def _is_actor_key(name: str) -> bool:
 def _alias(first: Phrase, start: int, end: int, body: str, phrases: list[Phrase]) -> Phrase:
     """The phrase for a surname at [start, end); "Khan's party" takes in the noun after it."""
     alias = Phrase(start, end, body[start:end], set(first.kinds), country=first.country,
-                   role=first.role, org=first.org, person=True, head=first.head, how="alias")
+                   role=first.role, org=first.org, person=True, head=first.head, how="alias",
+                   roles=first.roles)
     m = _POSSESSIVE_AFTER.match(body, end)
     if m:
         for phrase in phrases:
@@ -221,7 +223,8 @@ def _split_pairs(phrases: list[Phrase], sentence_starts: Sequence[int]) -> list[
             continue
         for earlier in reversed(list(seen.values())):
             out.append(replace(phrase, kinds=set(phrase.kinds), country=earlier.country,
-                               org=earlier.org, role=earlier.role, how="pair"))
+                               org=earlier.org, role=earlier.role, how="pair",
+                               roles=earlier.roles))
     return out
 
 

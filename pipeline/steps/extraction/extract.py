@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 
-from pipeline.steps.extraction.actors import find_phrases
+from pipeline.steps.extraction.actors import date_offices, find_phrases
 from pipeline.steps.extraction.coreference import resolve
 from pipeline.steps.extraction.event_context import EventContext
 from pipeline.steps.extraction.scan import scan
@@ -35,7 +35,8 @@ def extract_events(article: Article) -> list[ExtractedEvent]:
     if not text.sentences:
         return []
     actor_hits, verb_hits, triggers = scan(text)  # one automaton pass for everything
-    phrases = resolve(find_phrases(text, actor_hits), text)
+    phrases = resolve(date_offices(find_phrases(text, actor_hits),
+                                   article.published_at.date().isoformat()), text)
     verbs = find_verbs(text, verb_hits)
     phrase_starts = [p.start for p in phrases]
     verb_starts = [v.start for v in verbs]
