@@ -19,7 +19,7 @@ from pipeline.stages.ingest import restore_events
 from pipeline.stages.outputs import Clock, Output, fit, outcome, rejection
 from pipeline.steps.article_dedup.article_index import ArticleIndex, Decision, StoredEntry
 from pipeline.steps.article_dedup.near_dup import MatchRule
-from pipeline.steps.events.identity import make_candidates
+from pipeline.steps.events.identity import make_candidates, mentions_of
 from schemas.records import ArticleOutcome, ValidArticle
 
 NAME = "dedup_articles"
@@ -68,14 +68,17 @@ class ArticleStage:
     def process(self, record: ValidArticle) -> ArticleResult:
         article = record.article
         start = self.timer()
-        decision = self.index.decide(article, record.sketch, arrived_ts=record.ingest_ts)
+        events = restore_events(article, record.events)
+        decision = self.index.decide(article, record.sketch, arrived_ts=record.ingest_ts,
+                                     mentions=mentions_of(events))
         expired = self.index.expire(self.index.clock)
         seconds = self.timer() - start
-        # A copy's events count as mentions of its original's events: same reference day.
+        # A copy's events count as mentions of its original's events: same reference day;
+        # an event another outlet dated a day or two apart takes that day (`events/days.py`).
         candidates = make_candidates(
-            article, restore_events(article, record.events), input_ref=record.input_ref,
-            ingest_ts=record.ingest_ts,
-            story_id=decision.story_id, reference_day=decision.reference_published_at.date())
+            article, events, input_ref=record.input_ref, ingest_ts=record.ingest_ts,
+            story_id=decision.story_id, reference_day=decision.reference_published_at.date(),
+            days=decision.days)
         outputs = [Output(topics.EVENTS_CANDIDATES, c.event_id, c) for c in candidates]
         outputs.append(outcome(ArticleOutcome(
             input_ref=record.input_ref,

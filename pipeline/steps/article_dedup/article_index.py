@@ -19,12 +19,13 @@ arrival seen) after each decision; it is cheap.
 from __future__ import annotations
 
 import heapq
-from collections.abc import MutableMapping
+from collections.abc import MutableMapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from pipeline.steps.article_dedup import near_dup, stories
+from pipeline.steps.events.days import EventDays, Mention, Recorded
 from schemas.records import Article, ArticleSketch
 
 StoredEntry = dict[str, Any]  # the JSON object a store holds per article
@@ -51,6 +52,7 @@ class IndexedArticle:
     copy_of: str | None = None
     supersedes: str | None = None
     reference_ts: float | None = None  # the day its events are keyed by; None: published_ts
+    days: tuple[Recorded, ...] = ()  # the event days it added (`pipeline/steps/events/days.py`)
 
     @property
     def reference(self) -> float:
@@ -60,7 +62,8 @@ class IndexedArticle:
         stored = {"ts": self.published_ts, "in": self.arrived_ts, "fp": self.fingerprint,
                   "sig": self.signature, "n": self.shingles, "story": self.story_id,
                   "terms": self.terms}
-        optional = {"of": self.copy_of, "sup": self.supersedes, "ref": self.reference_ts}
+        optional = {"of": self.copy_of, "sup": self.supersedes, "ref": self.reference_ts,
+                    "dy": [list(d) for d in self.days] or None}
         return stored | {k: v for k, v in optional.items() if v is not None}
 
     @classmethod
@@ -70,7 +73,8 @@ class IndexedArticle:
                    fingerprint=entry["fp"], signature=entry["sig"],
                    shingles=entry.get("n", 0), story_id=entry["story"], terms=entry["terms"],
                    copy_of=entry.get("of"), supersedes=entry.get("sup"),
-                   reference_ts=entry.get("ref"))
+                   reference_ts=entry.get("ref"),
+                   days=tuple(tuple(d) for d in entry.get("dy", ())))  # type: ignore[misc]
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,7 @@ class Decision:
     reference_published_at: datetime  # the day the events are keyed by: the original's
     supersedes: str | None = None  # an article announced first that this one, published
     # earlier, takes over from as the original (that one is now its copy)
+    days: tuple[date, ...] = ()  # the day each of the article's mentions is keyed by
 
     @property
     def is_duplicate(self) -> bool:
@@ -142,6 +147,7 @@ class ArticleIndex:
         self._lsh = near_dup.LshIndex(self.lsh_params)
         self._stories = stories.StoryIndex(self.story_threshold)
         self._exact: dict[str, str] = {}
+        self._days = EventDays()
         self._expiry: list[tuple[float, str]] = []  # (arrived_ts, id), earliest first
         self.clock = float("-inf")  # latest arrival seen
         entries = [(k, IndexedArticle.from_store(v)) for k, v in self.store.items()]
@@ -152,6 +158,7 @@ class ArticleIndex:
         self._lsh.add(article_id, sig, entry.shingles)
         self._exact.setdefault(entry.fingerprint, article_id)
         self._stories.add(article_id, entry.story_id, entry.terms, entry.published_ts)
+        self._days.add(article_id, entry.story_id, entry.days)
         heapq.heappush(self._expiry, (entry.arrived_ts, article_id))
         self.clock = max(self.clock, entry.arrived_ts)
 
@@ -167,17 +174,21 @@ class ArticleIndex:
         return self._stories.story_count
 
     def decide(self, article: Article, sketched: ArticleSketch | None = None,
-               arrived_ts: float | None = None) -> Decision:
+               arrived_ts: float | None = None, mentions: Sequence[Mention] = ()) -> Decision:
         """Duplicate of a live article (exact or near), or new with a story; records new ones.
 
         `sketched` is `sketch(article)` computed earlier (in the worker: in parallel, before
         this sequential stage); without it the sketch is computed here. `arrived_ts` is when
         the input arrived (the worker: its broker timestamp); without it, the publish time.
+        `mentions`: (source, target, root, stated date) of the article's events; the decision
+        carries the day each is keyed by (`pipeline/steps/events/days.py`).
         """
         ts = article.published_at.timestamp()
         own = self._entry(article.id)
         if own is not None:  # at-least-once re-delivery: same answer, no new state
-            return Decision(None, None, own.story_id, _utc(own.reference), own.supersedes)
+            days = self._days_of(article.id, own.story_id, mentions, own.reference)[0]
+            return Decision(None, None, own.story_id, _utc(own.reference), own.supersedes,
+                            days)
         sk = sketched or sketch(article, self.lsh_params)
         sig = near_dup.decode_signature(sk.signature)
         match = self._match(sk, sig, ts)
@@ -185,18 +196,28 @@ class ArticleIndex:
         if match is not None:
             root_id, similarity = self._root(match[0]), match[1]
             root = IndexedArticle.from_store(self.store[root_id])
+            days, added = self._days_of(article.id, root.story_id, mentions, root.reference)
             if ts >= root.published_ts:  # a copy (same time: the first to arrive stays)
-                return Decision(root_id, similarity, root.story_id, _utc(root.reference))
-            return self._take_over(article.id, root_id, root, sk, sig, ts, arrived)
+                return Decision(root_id, similarity, root.story_id, _utc(root.reference),
+                                days=days)
+            return self._take_over(article.id, root_id, root, sk, sig, ts, arrived,
+                                   days, added)
         story_id = self._stories.assign(article.id, sk.terms, ts)
+        reference_ts = story_day(self._stories.first_published(story_id), ts)
+        days, added = self._days_of(article.id, story_id, mentions,
+                                    ts if reference_ts is None else reference_ts)
         entry = IndexedArticle(published_ts=ts, arrived_ts=arrived, fingerprint=sk.fingerprint,
                                signature=sk.signature, shingles=sk.shingles, story_id=story_id,
-                               terms=sk.terms,
-                               reference_ts=story_day(self._stories.first_published(story_id),
-                                                      ts))
+                               terms=sk.terms, reference_ts=reference_ts, days=tuple(added))
         self.store[article.id] = entry.to_store()
         self._index(article.id, entry, sig)
-        return Decision(None, None, story_id, _utc(entry.reference))
+        return Decision(None, None, story_id, _utc(entry.reference), days=days)
+
+    def _days_of(self, article_id: str, story_id: str, mentions: Sequence[Mention],
+                 reference_ts: float) -> tuple[tuple[date, ...], list[Recorded]]:
+        days, added = self._days.resolve(article_id, story_id, mentions,
+                                         _utc(reference_ts).date())
+        return tuple(days), added
 
     def _match(self, sk: ArticleSketch, sig: near_dup.Signature,
                ts: float) -> tuple[str, float] | None:
@@ -221,18 +242,18 @@ class ArticleIndex:
 
     def _take_over(self, article_id: str, root_id: str, root: IndexedArticle,
                    sk: ArticleSketch, sig: near_dup.Signature, ts: float,
-                   arrived: float) -> Decision:
+                   arrived: float, days: tuple[date, ...], added: list[Recorded]) -> Decision:
         """An earlier-published copy arrived after its original was announced: it becomes the
         original (later copies name it), in the same story, its events keyed by the day
         already announced so none is announced twice."""
         entry = IndexedArticle(published_ts=ts, arrived_ts=arrived, fingerprint=sk.fingerprint,
                                signature=sk.signature, shingles=sk.shingles,
                                story_id=root.story_id, terms=sk.terms, supersedes=root_id,
-                               reference_ts=root.reference)
+                               reference_ts=root.reference, days=tuple(added))
         self.store[article_id] = entry.to_store()
         self.store[root_id] = {**self.store[root_id], "of": article_id}
         self._index(article_id, entry, sig)
-        return Decision(None, None, root.story_id, _utc(root.reference), root_id)
+        return Decision(None, None, root.story_id, _utc(root.reference), root_id, days)
 
     def _in_window(self, other_id: str, ts: float) -> bool:
         entry = self._entry(other_id)
@@ -252,6 +273,7 @@ class ArticleIndex:
             del self.store[article_id]
             self._lsh.remove(article_id)
             self._stories.remove(article_id)
+            self._days.remove(article_id)
             if self._exact.get(entry.fingerprint) == article_id:
                 del self._exact[entry.fingerprint]
             removed += 1

@@ -17,8 +17,10 @@ required event lost is the measured price, so the classes stay apart.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import date
 
+from pipeline.steps.events.days import Mention, own_day
 from schemas.records import Article, ArticleRef, EventCandidate, ExtractedEvent
 
 
@@ -26,18 +28,28 @@ def _digest(*parts: str) -> str:
     return hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=10).hexdigest()
 
 
-def canonical_event_id(event: ExtractedEvent, reference_day: date) -> str:
+def canonical_event_id(event: ExtractedEvent, reference_day: date,
+                       day: date | None = None) -> str:
     """Stable id from (source, target, root, status, day).
 
-    The day is the event's own date when the text states one, else `reference_day` (the
-    article's story's first day, or its publish day; for a near-duplicate copy, its
-    original's), so outlets reporting one meeting, that day or the next, get one id.
+    The day is `day` when the article-dedup stage chose one (a day another outlet's mention of
+    the same story, actors and root was keyed by, `days.EventDays`), else the event's own
+    date when the text states one, else `reference_day` (the article's story's first day, or
+    its publish day; for a near-duplicate copy, its original's), so outlets reporting one
+    meeting, that day or the next, get one id.
     """
-    stated = event.date_start
-    day = (stated if stated and abs((stated - reference_day).days) > 1 else reference_day)
+    if day is None:
+        day = own_day(event.date_start, reference_day)[0]
     source = event.source.code if event.source else ""
     target = event.target.code if event.target else ""
     return _digest(source, target, event.root, event.status, day.isoformat())
+
+
+def mentions_of(events: Sequence[ExtractedEvent]) -> list[Mention]:
+    """(source, target, root, stated date) of each event, as the article-dedup stage keys
+    event days by them."""
+    return [(e.source.code if e.source else "", e.target.code if e.target else "", e.root,
+             e.date_start) for e in events]
 
 
 def mention_id(event_id: str, article_id: str, event: ExtractedEvent) -> str:
@@ -53,13 +65,16 @@ def make_candidates(
     ingest_ts: float,
     story_id: str | None = None,
     reference_day: date | None = None,
+    days: Sequence[date] = (),
 ) -> list[EventCandidate]:
-    """One candidate per extracted event, keyed for the event-dedup partition."""
+    """One candidate per extracted event, keyed for the event-dedup partition; `days`: the
+    day each event is keyed by, when the article-dedup stage chose them."""
     ref = ArticleRef(id=article.id, source=article.source, url=article.url, title=article.title)
     day = reference_day or article.published_at.date()
+    chosen = list(days) if len(days) == len(events) else [None] * len(events)
     candidates = []
-    for event in events:
-        event_id = canonical_event_id(event, day)
+    for event, keyed_by in zip(events, chosen, strict=True):
+        event_id = canonical_event_id(event, day, keyed_by)
         candidates.append(
             EventCandidate(
                 event_id=event_id,

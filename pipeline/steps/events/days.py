@@ -1,0 +1,93 @@
+"""The day a mention's canonical event is keyed by, when outlets differ on it.
+
+One outlet writes "on Wednesday" (a stated date), another reports the same happening without
+a date (keyed by its story's day, `article_dedup.article_index.story_day`): hashed as they
+are, the two days made two canonical events, the commonest split of multi-outlet events on
+world news (64 of 77 day splits, `wirestream eval events-dedup`). So the article-dedup stage,
+which sees every article of a story in order, remembers per (story, source, target, CAMEO
+root) the days its events were keyed by, and a later article's mention takes the nearest
+known day when it is close enough: within `FIRM_DAYS` when both state a date (two strikes
+two days apart stay two events), within `SOFT_DAYS` when either is undated. Mentions of one
+article never join each other (the seed's "met Witkoff" and "is to meet Trump" stay apart,
+as the status keeps them today). The memory is derived from the article index's entries
+(each new article stores the days it added), so it is rebuilt on recovery and expires with
+them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+Key = tuple[str, str, str, str]  # (story, source code, target code, CAMEO root)
+Recorded = tuple[str, str, str, str, bool]  # (source, target, root, ISO day, firm)
+Mention = tuple[str, str, str, date | None]  # (source, target, root, stated date)
+FIRM_DAYS = 1
+SOFT_DAYS = 3
+_MAX_DAYS_PER_KEY = 8
+
+
+def own_day(stated: date | None, reference_day: date) -> tuple[date, bool]:
+    """(day, firm): the stated date when it is more than a day from the reference day (the
+    story's or the original's), else the reference day; firm when the text states a date."""
+    if stated and abs((stated - reference_day).days) > 1:
+        return stated, True
+    return reference_day, stated is not None
+
+
+class EventDays:
+    """(story, source, target, root) -> the days events were keyed by, and who added each."""
+
+    def __init__(self) -> None:
+        self._known: dict[Key, list[tuple[int, bool, str]]] = {}
+        self._by_article: dict[str, list[Key]] = {}
+
+    def add(self, article_id: str, story_id: str, recorded: Iterable[Recorded]) -> None:
+        for source, target, root, day, firm in recorded:
+            key = (story_id, source, target, root)
+            days = self._known.setdefault(key, [])
+            if len(days) < _MAX_DAYS_PER_KEY:
+                days.append((date.fromisoformat(day).toordinal(), firm, article_id))
+                self._by_article.setdefault(article_id, []).append(key)
+
+    def remove(self, article_id: str) -> None:
+        for key in self._by_article.pop(article_id, ()):
+            days = [d for d in self._known.get(key, ()) if d[2] != article_id]
+            if days:
+                self._known[key] = days
+            else:
+                self._known.pop(key, None)
+
+    def resolve(self, article_id: str, story_id: str, mentions: Sequence[Mention],
+                reference_day: date) -> tuple[list[date], list[Recorded]]:
+        """Per mention the day to key it by, and the days this article adds (to store with
+        it, then `add`): a known day of another article when one is close enough, else the
+        mention's own."""
+        days: list[date] = []
+        added: list[Recorded] = []
+        for source, target, root, stated in mentions:
+            day, firm = own_day(stated, reference_day)
+            known = self._nearest((story_id, source, target, root), day, firm, article_id)
+            if known is not None:
+                days.append(known)
+                continue
+            days.append(day)
+            record = (source, target, root, day.isoformat(), firm)
+            if record not in added:
+                added.append(record)
+        return days, added
+
+    def _nearest(self, key: Key, day: date, firm: bool, article_id: str) -> date | None:
+        here = day.toordinal()
+        best: tuple[int, int] | None = None
+        for known, known_firm, by in self._known.get(key, ()):
+            if by == article_id:
+                continue  # an article's own mentions never join each other
+            gap = abs(known - here)
+            if gap <= (FIRM_DAYS if firm and known_firm else SOFT_DAYS) and (
+                    best is None or gap < best[0]):
+                best = (gap, known)
+        return None if best is None else date.fromordinal(best[1])
+
+    def __len__(self) -> int:
+        return len(self._known)
