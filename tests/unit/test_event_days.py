@@ -56,6 +56,14 @@ def test_an_articles_own_mentions_never_join_each_other_and_days_go_with_their_a
         [D - timedelta(days=2)]
 
 
+def test_an_article_records_a_bounded_number_of_days():
+    from pipeline.steps.events.days import MAX_RECORDED_PER_ARTICLE
+
+    mentions = [(f"C{i}", "USA", "04", None) for i in range(500)]
+    found, added = EventDays().resolve("a", "s", mentions, D)
+    assert found == [D] * 500 and len(added) == MAX_RECORDED_PER_ARTICLE
+
+
 T0 = datetime(2025, 2, 4, tzinfo=UTC)
 NAMES = "Zorblat Quixlandia Mirvost Tavrenko Oblask Dunmerrow"
 

@@ -25,6 +25,8 @@ Mention = tuple[str, str, str, date | None]  # (source, target, root, stated dat
 FIRM_DAYS = 1
 SOFT_DAYS = 3
 _MAX_DAYS_PER_KEY = 8
+# An article's index entry (a changelog record) stays small whatever the article holds.
+MAX_RECORDED_PER_ARTICLE = 64
 
 
 def own_day(stated: date | None, reference_day: date) -> tuple[date, bool]:
@@ -73,7 +75,7 @@ class EventDays:
                 continue
             days.append(day)
             record = (source, target, root, day.isoformat(), firm)
-            if record not in added:
+            if record not in added and len(added) < MAX_RECORDED_PER_ARTICLE:
                 added.append(record)
         return days, added
 
