@@ -1,5 +1,5 @@
 """Event days across outlets (`pipeline/steps/events/days.py`): a mention of a story's
-(source, target, root) takes a day another article's mention was keyed by when it is close."""
+(source, target, root) takes the day and status of another article's event when it is close."""
 
 from __future__ import annotations
 
@@ -7,11 +7,25 @@ import copy
 from datetime import UTC, date, datetime, timedelta
 
 from pipeline.steps.article_dedup.article_index import ArticleIndex
-from pipeline.steps.events.days import EventDays, own_day
+from pipeline.steps.events.days import MAX_RECORDED_PER_ARTICLE, EventDays, own_day
 from schemas.records import Article
 
 D = date(2025, 2, 4)
 MEETING = ("USAGOV", "PRKGOV", "04")
+
+
+def _meeting(stated: date | None = None, status: str = "actual"):
+    return (*MEETING, stated, status)
+
+
+def _days(days: EventDays, article: str, story: str, mentions) -> list[date]:
+    return [day for day, _ in days.resolve(article, story, mentions, D)[0]]
+
+
+def _known(*mentions, story: str = "s") -> EventDays:
+    days = EventDays()
+    days.add("a", story, days.resolve("a", story, list(mentions), D)[1])
+    return days
 
 
 def test_the_own_day_is_a_stated_date_far_from_the_reference_else_the_reference():
@@ -21,47 +35,50 @@ def test_the_own_day_is_a_stated_date_far_from_the_reference_else_the_reference(
 
 
 def test_an_undated_report_and_a_dated_one_days_apart_are_one_event():
-    days = EventDays()
-    found, added = days.resolve("a", "s", [(*MEETING, None)], D)
-    assert found == [D] and added == [(*MEETING, D.isoformat(), False)]
-    days.add("a", "s", added)
-    # another outlet: "on Sunday", two days before the story's day
-    assert days.resolve("b", "s", [(*MEETING, D - timedelta(days=2))], D)[0] == [D]
-    # ... but not in another story, nor with other actors or another root
-    assert days.resolve("b", "t", [(*MEETING, D - timedelta(days=2))], D)[0] == \
-        [D - timedelta(days=2)]
-    assert days.resolve("b", "s", [("USAGOV", "PRKGOV", "19", D - timedelta(days=2))],
-                        D)[0] == [D - timedelta(days=2)]
+    found, added = EventDays().resolve("a", "s", [_meeting()], D)
+    assert found == [(D, "actual")] and added == [(*MEETING, D.isoformat(), False, "actual")]
+    days = _known(_meeting())
+    sunday = D - timedelta(days=2)  # another outlet: "on Sunday", two days before
+    assert _days(days, "b", "s", [_meeting(sunday)]) == [D]
+    # ... but not in another story, nor with another root
+    assert _days(days, "b", "t", [_meeting(sunday)]) == [sunday]
+    assert _days(days, "b", "s", [("USAGOV", "PRKGOV", "19", sunday, "actual")]) == [sunday]
 
 
 def test_two_stated_dates_two_days_apart_stay_two_events():
-    days = EventDays()
     monday, wednesday = D - timedelta(days=3), D - timedelta(days=5)
-    days.add("a", "s", days.resolve("a", "s", [(*MEETING, monday)], D)[1])
-    assert days.resolve("b", "s", [(*MEETING, wednesday)], D)[0] == [wednesday]
-    assert days.resolve("b", "s", [(*MEETING, monday - timedelta(days=1))], D)[0] == [monday]
+    days = _known(_meeting(monday))
+    assert _days(days, "b", "s", [_meeting(wednesday)]) == [wednesday]
+    assert _days(days, "b", "s", [_meeting(monday - timedelta(days=1))]) == [monday]
+
+
+def test_a_later_stage_joins_the_planned_event_and_a_threat_stays_apart():
+    days = _known(_meeting(status="planned"))
+    assert days.resolve("b", "s", [_meeting()], D)[0] == [(D, "planned")]  # "met" after
+    assert days.resolve("b", "s", [_meeting(status="threatened")], D)[0] == \
+        [(D, "threatened")]
+    # its own status first: a copy's "met" and "will meet" keep to their own events
+    both = _known(_meeting(), _meeting(status="planned"))
+    assert both.resolve("b", "s", [_meeting(), _meeting(status="planned")], D)[0] == \
+        [(D, "actual"), (D, "planned")]
 
 
 def test_an_articles_own_mentions_never_join_each_other_and_days_go_with_their_article():
-    days = EventDays()
-    found, added = days.resolve("a", "s", [(*MEETING, None), (*MEETING, D - timedelta(days=2))],
-                                D)
-    assert found == [D, D - timedelta(days=2)] and len(added) == 2
-    days.add("a", "s", added)
-    assert days.resolve("a", "s", [(*MEETING, D - timedelta(days=2))], D)[0] == \
-        [D - timedelta(days=2)]  # a re-delivery answers the same
+    sunday = D - timedelta(days=2)
+    found, added = EventDays().resolve("a", "s", [_meeting(), _meeting(sunday),
+                                                  _meeting(status="planned")], D)
+    assert found == [(D, "actual"), (sunday, "actual"), (D, "planned")] and len(added) == 3
+    days = _known(_meeting(), _meeting(sunday))
+    assert _days(days, "a", "s", [_meeting(sunday)]) == [sunday]  # a re-delivery: the same
     days.remove("a")
     assert len(days) == 0
-    assert days.resolve("b", "s", [(*MEETING, D - timedelta(days=2))], D)[0] == \
-        [D - timedelta(days=2)]
+    assert _days(days, "b", "s", [_meeting(sunday)]) == [sunday]
 
 
 def test_an_article_records_a_bounded_number_of_days():
-    from pipeline.steps.events.days import MAX_RECORDED_PER_ARTICLE
-
-    mentions = [(f"C{i}", "USA", "04", None) for i in range(500)]
+    mentions = [(f"C{i}", "USA", "04", None, "actual") for i in range(500)]
     found, added = EventDays().resolve("a", "s", mentions, D)
-    assert found == [D] * 500 and len(added) == MAX_RECORDED_PER_ARTICLE
+    assert len(found) == 500 and len(added) == MAX_RECORDED_PER_ARTICLE
 
 
 T0 = datetime(2025, 2, 4, tzinfo=UTC)
@@ -73,19 +90,18 @@ def _art(aid: str, body: str, hours: float) -> Article:
                    published_at=T0 + timedelta(hours=hours))
 
 
-def test_the_article_index_keys_a_later_outlets_dated_report_by_the_storys_day():
+def test_the_article_index_keys_a_later_outlets_report_by_the_storys_event():
     index = ArticleIndex({})
     first = index.decide(_art("a", f"{NAMES}. Zorblat troops shelled Mirvost in Quixlandia, "
-                                   "Tavrenko said.", 2), mentions=[(*MEETING, None)])
-    assert first.days == (D,)
+                                   "Tavrenko said.", 2), mentions=[_meeting(status="planned")])
+    assert first.days == ((D, "planned"),)
     body = (f"{NAMES}. Residents of Mirvost counted damage as Oblask and Dunmerrow called on "
             "Zorblat and Tavrenko to stop.")
-    two_days_earlier = D - timedelta(days=2)
-    later = index.decide(_art("b", body, 26), mentions=[(*MEETING, two_days_earlier),
-                                                        (*MEETING, D + timedelta(days=6))])
+    mentions = [_meeting(D - timedelta(days=2)), _meeting(D + timedelta(days=6))]
+    later = index.decide(_art("b", body, 26), mentions=mentions)
     assert later.story_id == first.story_id and later.duplicate_of is None
-    assert later.days == (D, D + timedelta(days=6))  # joined; too far: its own
+    # joined the planned meeting; six days on: its own event
+    assert later.days == ((D, "planned"), (D + timedelta(days=6), "actual"))
     # recovery: the days are rebuilt from the stored entries
     restored = ArticleIndex(copy.deepcopy(index.store))
-    assert restored.decide(_art("b", body, 26), mentions=[
-        (*MEETING, two_days_earlier), (*MEETING, D + timedelta(days=6))]) == later
+    assert restored.decide(_art("b", body, 26), mentions=mentions) == later

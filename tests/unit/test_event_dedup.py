@@ -69,6 +69,22 @@ def test_later_mentions_fill_in_what_the_first_did_not_say():
     assert agg.event.location.country == "USA"
 
 
+def test_a_planned_event_becomes_actual_when_a_later_mention_reports_it_happened():
+    planned = event().model_copy(update={"status": "planned"})
+    [will] = make_candidates(article("a"), [planned], input_ref="r:0:1", ingest_ts=0)
+    # the article-dedup stage keyed the later "met" by the planned event (days.EventDays)
+    [met] = make_candidates(article("b", "daily"), [event()], input_ref="r:0:2", ingest_ts=0,
+                            days=[(DAY, "planned")])
+    assert met.event_id == will.event_id and met.event.status == "actual"
+    agg, _ = merge_mention(None, will, max_article_refs=5)
+    assert agg.event.status == "planned"
+    agg, _ = merge_mention(agg, met, max_article_refs=5)
+    assert agg.event.status == "actual" and agg.num_mentions == 2
+    threatened = event().model_copy(update={"status": "threatened"})
+    [threat] = make_candidates(article("c"), [threatened], input_ref="r:0:3", ingest_ts=0)
+    assert merge_mention(None, threat, max_article_refs=5)[0].event.status == "threatened"
+
+
 def test_copy_published_later_maps_to_its_originals_events():
     late_copy = article("copy", when=T0 + timedelta(days=1))
     [c] = make_candidates(late_copy, [event()], input_ref="r:0:9", ingest_ts=0,

@@ -21,11 +21,11 @@ from __future__ import annotations
 import heapq
 from collections.abc import MutableMapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from pipeline.steps.article_dedup import near_dup, stories
-from pipeline.steps.events.days import EventDays, Mention, Recorded
+from pipeline.steps.events.days import EventDays, Keyed, Mention, Recorded
 from schemas.records import Article, ArticleSketch
 
 StoredEntry = dict[str, Any]  # the JSON object a store holds per article
@@ -85,7 +85,7 @@ class Decision:
     reference_published_at: datetime  # the day the events are keyed by: the original's
     supersedes: str | None = None  # an article announced first that this one, published
     # earlier, takes over from as the original (that one is now its copy)
-    days: tuple[date, ...] = ()  # the day each of the article's mentions is keyed by
+    days: tuple[Keyed, ...] = ()  # the (day, status) each of the article's mentions is keyed by
 
     @property
     def is_duplicate(self) -> bool:
@@ -180,8 +180,8 @@ class ArticleIndex:
         `sketched` is `sketch(article)` computed earlier (in the worker: in parallel, before
         this sequential stage); without it the sketch is computed here. `arrived_ts` is when
         the input arrived (the worker: its broker timestamp); without it, the publish time.
-        `mentions`: (source, target, root, stated date) of the article's events; the decision
-        carries the day each is keyed by (`pipeline/steps/events/days.py`).
+        `mentions`: (source, target, root, stated date, status) of the article's events; the
+        decision carries the (day, status) each is keyed by (`pipeline/steps/events/days.py`).
         """
         ts = article.published_at.timestamp()
         own = self._entry(article.id)
@@ -214,7 +214,7 @@ class ArticleIndex:
         return Decision(None, None, story_id, _utc(entry.reference), days=days)
 
     def _days_of(self, article_id: str, story_id: str, mentions: Sequence[Mention],
-                 reference_ts: float) -> tuple[tuple[date, ...], list[Recorded]]:
+                 reference_ts: float) -> tuple[tuple[Keyed, ...], list[Recorded]]:
         days, added = self._days.resolve(article_id, story_id, mentions,
                                          _utc(reference_ts).date())
         return tuple(days), added
@@ -242,7 +242,7 @@ class ArticleIndex:
 
     def _take_over(self, article_id: str, root_id: str, root: IndexedArticle,
                    sk: ArticleSketch, sig: near_dup.Signature, ts: float,
-                   arrived: float, days: tuple[date, ...], added: list[Recorded]) -> Decision:
+                   arrived: float, days: tuple[Keyed, ...], added: list[Recorded]) -> Decision:
         """An earlier-published copy arrived after its original was announced: it becomes the
         original (later copies name it), in the same story, its events keyed by the day
         already announced so none is announced twice."""

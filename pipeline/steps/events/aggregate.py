@@ -20,8 +20,11 @@ _MAX_SOURCES = 512
 
 def refined(event: ExtractedEvent, other: ExtractedEvent) -> ExtractedEvent:
     """The event's attributes, completed by another mention of it: a location when the first
-    mention had none, a stated date when it had none."""
+    mention had none, a stated date when it had none, and the status a planned or expected
+    event reaches when a later mention reports it happened (`days.EventDays` joins them)."""
     update: dict[str, object] = {}
+    if event.status in ("planned", "expected") and other.status == "actual":
+        update["status"] = "actual"
     if event.location is None and other.location is not None:
         update["location"] = other.location
     if event.date_start is None and other.date_start is not None:

@@ -1,4 +1,4 @@
-"""The day a mention's canonical event is keyed by, when outlets differ on it.
+"""The day (and status) a mention's canonical event is keyed by, when outlets differ on it.
 
 One outlet writes "on Wednesday" (a stated date), another reports the same happening without
 a date (keyed by its story's day, `article_dedup.article_index.story_day`): hashed as they
@@ -8,8 +8,11 @@ which sees every article of a story in order, remembers per (story, source, targ
 root) the days its events were keyed by, and a later article's mention takes the nearest
 known day when it is close enough: within `FIRM_DAYS` when both state a date (two strikes
 two days apart stay two events), within `SOFT_DAYS` when either is undated. Mentions of one
-article never join each other (the seed's "met Witkoff" and "is to meet Trump" stay apart,
-as the status keeps them today). The memory is derived from the article index's entries
+article never join each other (the seed's "met Witkoff" and "is to meet Trump" stay apart).
+The status progresses the same way: a mention takes a known event of its own status first,
+else one it is a later stage of (a "met" after a "will meet" or "is expected to meet": one
+event, whose status the event stage then updates, `aggregate.refined`); a threat, a denial
+or a negation stays its own event. The memory is derived from the article index's entries
 (each new article stores the days it added), so it is rebuilt on recovery and expires with
 them.
 """
@@ -20,8 +23,11 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 
 Key = tuple[str, str, str, str]  # (story, source code, target code, CAMEO root)
-Recorded = tuple[str, str, str, str, bool]  # (source, target, root, ISO day, firm)
-Mention = tuple[str, str, str, date | None]  # (source, target, root, stated date)
+Recorded = tuple[str, str, str, str, bool, str]  # (source, target, root, ISO day, firm, status)
+Mention = tuple[str, str, str, date | None, str]  # (source, target, root, stated date, status)
+Keyed = tuple[date, str]  # the day and the status a mention's event id is made from
+# Statuses one happening passes through as outlets report it.
+PROGRESSION = frozenset({"planned", "expected", "actual"})
 FIRM_DAYS = 1
 SOFT_DAYS = 3
 _MAX_DAYS_PER_KEY = 8
@@ -41,15 +47,16 @@ class EventDays:
     """(story, source, target, root) -> the days events were keyed by, and who added each."""
 
     def __init__(self) -> None:
-        self._known: dict[Key, list[tuple[int, bool, str]]] = {}
+        self._known: dict[Key, list[tuple[int, bool, str, str]]] = {}
         self._by_article: dict[str, list[Key]] = {}
 
     def add(self, article_id: str, story_id: str, recorded: Iterable[Recorded]) -> None:
-        for source, target, root, day, firm in recorded:
+        for source, target, root, day, firm, *status in recorded:
             key = (story_id, source, target, root)
             days = self._known.setdefault(key, [])
             if len(days) < _MAX_DAYS_PER_KEY:
-                days.append((date.fromisoformat(day).toordinal(), firm, article_id))
+                days.append((date.fromisoformat(day).toordinal(), firm, article_id,
+                             status[0] if status else "actual"))
                 self._by_article.setdefault(article_id, []).append(key)
 
     def remove(self, article_id: str) -> None:
@@ -61,35 +68,44 @@ class EventDays:
                 self._known.pop(key, None)
 
     def resolve(self, article_id: str, story_id: str, mentions: Sequence[Mention],
-                reference_day: date) -> tuple[list[date], list[Recorded]]:
-        """Per mention the day to key it by, and the days this article adds (to store with
-        it, then `add`): a known day of another article when one is close enough, else the
-        mention's own."""
-        days: list[date] = []
+                reference_day: date) -> tuple[list[Keyed], list[Recorded]]:
+        """Per mention the (day, status) to key it by, and the days this article adds (to
+        store with it, then `add`): a known event of another article when one is close
+        enough, else the mention's own."""
+        keyed: list[Keyed] = []
         added: list[Recorded] = []
-        for source, target, root, stated in mentions:
+        for source, target, root, stated, status in mentions:
             day, firm = own_day(stated, reference_day)
-            known = self._nearest((story_id, source, target, root), day, firm, article_id)
+            known = self._nearest((story_id, source, target, root), day, firm, status,
+                                  article_id)
             if known is not None:
-                days.append(known)
+                keyed.append(known)
                 continue
-            days.append(day)
-            record = (source, target, root, day.isoformat(), firm)
+            keyed.append((day, status))
+            record = (source, target, root, day.isoformat(), firm, status)
             if record not in added and len(added) < MAX_RECORDED_PER_ARTICLE:
                 added.append(record)
-        return days, added
+        return keyed, added
 
-    def _nearest(self, key: Key, day: date, firm: bool, article_id: str) -> date | None:
+    def _nearest(self, key: Key, day: date, firm: bool, status: str,
+                 article_id: str) -> Keyed | None:
+        """The closest known event a mention joins: its own status first, else one of the
+        same happening's earlier stages."""
         here = day.toordinal()
-        best: tuple[int, int] | None = None
-        for known, known_firm, by in self._known.get(key, ()):
+        best: tuple[bool, int, int, str] | None = None
+        for known, known_firm, by, known_status in self._known.get(key, ()):
             if by == article_id:
                 continue  # an article's own mentions never join each other
+            same = known_status == status
+            if not same and not (status in PROGRESSION and known_status in PROGRESSION):
+                continue
             gap = abs(known - here)
-            if gap <= (FIRM_DAYS if firm and known_firm else SOFT_DAYS) and (
-                    best is None or gap < best[0]):
-                best = (gap, known)
-        return None if best is None else date.fromordinal(best[1])
+            if gap > (FIRM_DAYS if firm and known_firm else SOFT_DAYS):
+                continue
+            rank = (not same, gap, known, known_status)
+            if best is None or rank < best:
+                best = rank
+        return None if best is None else (date.fromordinal(best[2]), best[3])
 
     def __len__(self) -> int:
         return len(self._known)

@@ -20,7 +20,7 @@ import hashlib
 from collections.abc import Sequence
 from datetime import date
 
-from pipeline.steps.events.days import Mention, own_day
+from pipeline.steps.events.days import Keyed, Mention, own_day
 from schemas.records import Article, ArticleRef, EventCandidate, ExtractedEvent
 
 
@@ -29,27 +29,26 @@ def _digest(*parts: str) -> str:
 
 
 def canonical_event_id(event: ExtractedEvent, reference_day: date,
-                       day: date | None = None) -> str:
+                       keyed: Keyed | None = None) -> str:
     """Stable id from (source, target, root, status, day).
 
-    The day is `day` when the article-dedup stage chose one (a day another outlet's mention of
-    the same story, actors and root was keyed by, `days.EventDays`), else the event's own
-    date when the text states one, else `reference_day` (the article's story's first day, or
-    its publish day; for a near-duplicate copy, its original's), so outlets reporting one
-    meeting, that day or the next, get one id.
+    Day and status are `keyed` when the article-dedup stage chose them (those of another
+    outlet's mention of the same story, actors and root: `days.EventDays`), else the event's
+    own status and its date when the text states one, else `reference_day` (the article's
+    story's first day, or its publish day; for a near-duplicate copy, its original's), so
+    outlets reporting one meeting, that day or the next, get one id.
     """
-    if day is None:
-        day = own_day(event.date_start, reference_day)[0]
+    day, status = keyed or (own_day(event.date_start, reference_day)[0], event.status)
     source = event.source.code if event.source else ""
     target = event.target.code if event.target else ""
-    return _digest(source, target, event.root, event.status, day.isoformat())
+    return _digest(source, target, event.root, status, day.isoformat())
 
 
 def mentions_of(events: Sequence[ExtractedEvent]) -> list[Mention]:
-    """(source, target, root, stated date) of each event, as the article-dedup stage keys
-    event days by them."""
+    """(source, target, root, stated date, status) of each event, as the article-dedup stage
+    keys event days by them."""
     return [(e.source.code if e.source else "", e.target.code if e.target else "", e.root,
-             e.date_start) for e in events]
+             e.date_start, e.status) for e in events]
 
 
 def mention_id(event_id: str, article_id: str, event: ExtractedEvent) -> str:
@@ -65,10 +64,10 @@ def make_candidates(
     ingest_ts: float,
     story_id: str | None = None,
     reference_day: date | None = None,
-    days: Sequence[date] = (),
+    days: Sequence[Keyed] = (),
 ) -> list[EventCandidate]:
     """One candidate per extracted event, keyed for the event-dedup partition; `days`: the
-    day each event is keyed by, when the article-dedup stage chose them."""
+    (day, status) each event is keyed by, when the article-dedup stage chose them."""
     ref = ArticleRef(id=article.id, source=article.source, url=article.url, title=article.title)
     day = reference_day or article.published_at.date()
     chosen = list(days) if len(days) == len(events) else [None] * len(events)
