@@ -9,9 +9,10 @@ is its story's first day (see `article_dedup.article_index`).
 
 The status stays in it. Folding planned, expected and actual into one class would merge "will
 meet" and "met" across outlets, but also two happenings of one article: the seed's "Netanyahu
-met Witkoff" and "is scheduled to meet Trump" (both ISRGOV -> USAGOV, 040, that Tuesday). On
-the world-news pool it made 55% of multi-outlet groups one record instead of 52.5%; the seed's
-required event lost is the measured price, so the classes stay apart.
+met Witkoff" and "is scheduled to meet Trump" (both ISRGOV -> USAGOV, 040, that Tuesday).
+Instead the article-dedup stage chooses the (day, status) a mention is keyed by from the
+events other articles of its story were keyed by (`days.EventDays`): a "met" after another
+outlet's "will meet" takes that event's id, an article's own mentions never join each other.
 """
 
 from __future__ import annotations
