@@ -51,12 +51,11 @@ class EventDays:
         self._by_article: dict[str, list[Key]] = {}
 
     def add(self, article_id: str, story_id: str, recorded: Iterable[Recorded]) -> None:
-        for source, target, root, day, firm, *status in recorded:
+        for source, target, root, day, firm, status in recorded:
             key = (story_id, source, target, root)
             days = self._known.setdefault(key, [])
             if len(days) < _MAX_DAYS_PER_KEY:
-                days.append((date.fromisoformat(day).toordinal(), firm, article_id,
-                             status[0] if status else "actual"))
+                days.append((date.fromisoformat(day).toordinal(), firm, article_id, status))
                 self._by_article.setdefault(article_id, []).append(key)
 
     def remove(self, article_id: str) -> None:
