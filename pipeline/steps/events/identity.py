@@ -71,7 +71,9 @@ def make_candidates(
     (day, status) each event is keyed by, when the article-dedup stage chose them."""
     ref = ArticleRef(id=article.id, source=article.source, url=article.url, title=article.title)
     day = reference_day or article.published_at.date()
-    chosen = list(days) if len(days) == len(events) else [None] * len(events)
+    if days and len(days) != len(events):
+        raise ValueError(f"{len(days)} keyed days for {len(events)} events")
+    chosen: Sequence[Keyed | None] = days or [None] * len(events)
     candidates = []
     for event, keyed_by in zip(events, chosen, strict=True):
         event_id = canonical_event_id(event, day, keyed_by)
