@@ -261,3 +261,31 @@ def test_the_attribute_lookups_give_the_rulers_result_token_for_token():
         assert columns(a) == columns(b)
         changed += sum(t.pos_ != "" for t in b)
     assert changed > 1000  # the lookups did set the parts of speech (the parser sets none)
+
+
+def test_one_root_with_two_parties_in_a_sentence_is_two_events():
+    # The parse tells the parties apart: a journey to one place and meetings with another
+    # party are both 04 (the window rules code one event per actor and root in a sentence).
+    keys = _keys(clause_events(_article(
+        "President Donald Trump travelled to Belgium and held talks with Russian President "
+        "Vladimir Putin.")))
+    assert {("USAGOV", "BEL", "04"), ("USAGOV", "RUSGOV", "04")} <= keys
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("President Barack Obama spoke after a meeting with Iraqi Prime Minister Haider al-Abadi.",
+     ("USAGOV", "IRQGOV", "04")),
+    ("Secretary of State John Kerry arrived in Beijing ahead of talks with Chinese leaders.",
+     ("USAGOV", "CHNGOV", "04")),
+    ("President Trump is in Europe as part of a trip that will include meetings with British "
+     "Prime Minister Theresa May.", ("USAGOV", "GBRGOV", "04")),
+])
+def test_a_meeting_the_clauses_subject_attends_is_its_meeting(body, expected):
+    assert expected in _keys(clause_events(_article(body)))
+
+
+def test_a_meeting_that_is_only_talked_about_is_nobodys_meeting():
+    keys = _keys(clause_events(_article(
+        "President Donald Trump criticized the meeting with Russian President Vladimir Putin.")))
+    assert ("USAGOV", "RUSGOV", "11") in keys
+    assert ("USAGOV", "RUSGOV", "04") not in keys

@@ -84,7 +84,7 @@ class ClauseContext(lexical.EventContext):
         subjects = allowed | {id(p) for p in parsed.by_token.values()
                               if not _guessed_person(p)}
         out: list[ExtractedEvent] = []
-        earlier: set[tuple[str, str]] = set()
+        earlier: set[tuple[str, ...]] = set()
         previous: tuple[VerbMatch, list[Phrase]] | None = None
         for i, (verb, entry) in enumerate(chosen):
             roles = dependency_roles(parsed, verb)
@@ -121,11 +121,16 @@ class ClauseContext(lexical.EventContext):
                                                                earlier):
                 if intended is not None and event.status in ("planned", "expected"):
                     event = event.model_copy(update={"status": "actual"})  # expressed now
-                earlier.add((event.source.code, event.root))
+                earlier.add(self.repeat_key(event))
                 if event.status != "negated":
                     self.history.append((source, target))
                 out.append(event)
         return out
+
+    def repeat_key(self, event: ExtractedEvent) -> tuple[str, ...]:
+        """The parse tells one act's parties from another's: "travelled to Belgium and held
+        talks with May and Putin" is three events of one root."""
+        return (event.source.code, event.root, event.target.code if event.target else "")
 
     def _window(self, sentence: lexical.Sentence, verb: VerbMatch, actors: list[Phrase],
                 nxt: VerbMatch | None, previous: tuple[VerbMatch, list[Phrase]] | None,

@@ -71,6 +71,16 @@ _OBJECT_CONTROL = frozenset({"urge", "ask", "call", "order", "tell", "invite", "
                              "appeal", "request", "instruct", "warn", "direct", "authorize",
                              "authorise", "convince", "compel", "permit", "enable", "lead"})
 _MAX_DEPTH = 4
+# Meetings a clause's subject may take part in without being named at the noun.
+GATHERINGS = frozenset({"meeting", "talk", "talks", "summit", "conference", "session",
+                        "negotiation", "negotiations", "visit", "dinner", "call", "meetings"})
+_CIRCUMSTANCE_PREPS = frozenset({"at", "during", "after", "before", "following", "ahead",
+                                 "since", "amid", "on", "in", "for", "of", "from", "as"})
+_ATTENDING = frozenset({"attend", "include", "join", "host", "hold", "have", "chair",
+                        "address", "wrap", "conclude", "end", "begin", "open"})
+_PART_NOUNS = frozenset({"part", "ahead", "sidelines", "margins", "side", "course", "end",
+                         "start", "eve", "wake", "run"})
+_MAX_CLIMB = 6
 # How `coreference` filled a phrase when the text did not name the actor there.
 _GUESSED = frozenset({"fallback", "sibling", "place"})
 # "the envoy of Qatar", "a spokesman for the ministry", "groups like al Qaeda".
@@ -345,9 +355,53 @@ def _noun_roles(parsed: ParsedSentence, noun: Token) -> Roles | None:
         elif noun.dep_ == "pobj" and lemma(governor.head) in LIGHT_VERBS:
             sources, _, _ = _subject(parsed, governor.head)
             shared = True
+    if lemma(noun).lower() in GATHERINGS and (not sources or all(
+            s.org and not targets for s in sources)):
+        # No author at the noun, or only its host ("a NATO summit"): who attends it.
+        attending, hosts = _gathering_roles(parsed, noun)
+        if attending:
+            sources, targets, shared = attending, targets or hosts, True
+        elif not sources and noun.dep_ == "dobj" and \
+                lemma(noun.head).lower() not in LIGHT_VERBS | _ATTENDING:
+            return NO_ACTOR  # "criticized the meeting with X": no part in it
     if not sources:
         return None
     return sources, _usable_targets(targets), False, shared
+
+
+def _gathering_roles(parsed: ParsedSentence, noun: Token) -> tuple[list[Phrase], list[Phrase]]:
+    """(who took part, whose gathering it was) for a meeting the clause's subject attends:
+    "spoke after a meeting with X", "arrived ahead of talks with X", "a trip that will include
+    meetings with X", "attending a NATO summit" (NATO is the host, not the one attending). The
+    noun must hang on the clause as a circumstance or an attended thing; "criticized the
+    meeting with X" or "a report on talks with X" is no part in it."""
+    hosts = [parsed.by_token[c.i] for c in noun.children
+             if c.dep_ in ("compound", "nmod") and c.i in parsed.by_token
+             and parsed.by_token[c.i].org]
+    current = noun
+    for _ in range(_MAX_CLIMB):
+        head = current.head
+        if head is current:
+            return [], []
+        if current.dep_ == "pobj" and head.dep_ == "prep" and \
+                head.lower_ in _CIRCUMSTANCE_PREPS:
+            current = head.head  # the verb, or "ahead" / "part" of a longer preposition
+        elif (current.dep_ == "dobj" and lemma(head).lower() in _ATTENDING) or (
+                current.dep_ == "prep" and current.lower_ in _CIRCUMSTANCE_PREPS):
+            current = head
+        elif current.dep_ in ("advmod", "npadvmod") or (
+                current.pos_ == "NOUN" and lemma(current).lower() in _PART_NOUNS):
+            current = head  # "ahead of", "as part of"
+        elif current.dep_ == "relcl" and current.pos_ == "VERB":
+            current = head.head if head.dep_ == "pobj" else head
+            continue
+        else:
+            return [], []
+        if current.pos_ in ("VERB", "AUX"):
+            sources, _, _ = _subject(parsed, current)
+            if sources:
+                return sources, hosts
+    return [], []
 
 
 def _objects_after(parsed: ParsedSentence, verb: Token, noun: Token) -> list[Phrase]:

@@ -124,7 +124,7 @@ class EventContext:
         sentence, chosen, actors = prepared
         lowered = self.text.lowered
         out: list[ExtractedEvent] = []
-        earlier: set[tuple[str, str]] = set()
+        earlier: set[tuple[str, ...]] = set()
         previous: tuple[VerbMatch, list[Phrase]] | None = None
         for i, (verb, entry) in enumerate(chosen):
             window_end = object_window_end(sentence,
@@ -137,7 +137,7 @@ class EventContext:
             previous = (verb, roles[0])
             produced = self._events_for_verb(sentence, verb, entry, roles, earlier)
             for event, source, target in produced:
-                earlier.add((event.source.code, event.root))
+                earlier.add(self.repeat_key(event))
                 if event.status != "negated":  # an act that did not happen answers nothing
                     self.history.append((source, target))
                 out.append(event)
@@ -187,7 +187,7 @@ class EventContext:
         return sentence, chosen, actors
 
     def _events_for_verb(self, sentence: Sentence, verb: VerbMatch, entry: VerbEntry,
-                         roles: Roles, earlier: set[tuple[str, str]],
+                         roles: Roles, earlier: set[tuple[str, ...]],
                          ) -> list[tuple[ExtractedEvent, Phrase, Phrase | None]]:
         lowered = self.text.lowered
         sources, targets, inferred_source, shared = roles
@@ -228,7 +228,7 @@ class EventContext:
         events = []
         for source in sources:
             if not source.code or (source.code, base[:2]) in earlier:
-                continue
+                continue  # the window rules code one event per actor and root in a sentence
             code = base
             if base[:2] == cameo.FIGHT and source.role in _UNARMED_ROLES and not source.org:
                 # Gangs and crowds do not wage war: their attacks are assaults and riots.
@@ -242,8 +242,15 @@ class EventContext:
                     continue
                 event = self._record(sentence, verb, code, status, source, target, location,
                                      inferred_source)
+                if self.repeat_key(event) in earlier:
+                    continue
                 events.append((event, source, target))
         return events
+
+    def repeat_key(self, event: ExtractedEvent) -> tuple[str, ...]:
+        """What makes an event a repeat of an earlier one of its sentence: the window rules,
+        which cannot tell one act's parties from another's, code one per source and root."""
+        return (event.source.code, event.root)
 
     def _implicit_targets(self, verb: VerbMatch, entry: VerbEntry, source: Phrase,
                           location: Location | None) -> list[Phrase]:
