@@ -289,3 +289,20 @@ def test_a_meeting_that_is_only_talked_about_is_nobodys_meeting():
         "President Donald Trump criticized the meeting with Russian President Vladimir Putin.")))
     assert ("USAGOV", "RUSGOV", "11") in keys
     assert ("USAGOV", "RUSGOV", "04") not in keys
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    # a conditional act of force announced by its own side is a threat (13)
+    ("Iran said it could strike U.S. bases.", ("IRN", "USA", "138", "threatened")),
+    # declared ready or entitled to use force
+    ("Iran is ready to strike American bases.", ("IRN", "USA", "138", "threatened")),
+    ("North Korea had the right to shoot down U.S. bombers.",
+     ("PRK", "USA", "138", "threatened")),
+])
+def test_force_announced_by_its_own_side_is_a_threat(body, expected):
+    assert expected in _coded(body)
+
+
+def test_force_others_forecast_is_no_threat():
+    assert ("IRN", "USA", "190", "conditional") in _coded("Experts said Iran could strike U.S. "
+                                                          "bases.")

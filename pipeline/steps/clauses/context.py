@@ -34,6 +34,9 @@ from schemas.records import ExtractedEvent
 _REPORTING = ("claim", "alleg")
 
 
+# The threat (CAMEO 13) a conditional act of coercion or force announced by its own side
+# is: sanctions 1312 and reduced relations 131, repression 137, force 138.
+_THREAT_CODES = {"16": "131", "17": "137", "18": "138", "19": "138", "20": "138"}
 # Coercion and violence: a passive of these that names no doer gets no window guess ("two
 # soldiers were killed as Putin visited Crimea" is not Putin's act).
 _FORCE_ROOTS = frozenset({"17", "18", "19", "20"})
@@ -121,6 +124,11 @@ class ClauseContext(lexical.EventContext):
                                                                earlier):
                 if intended is not None and event.status in ("planned", "expected"):
                     event = event.model_copy(update={"status": "actual"})  # expressed now
+                elif event.status == "conditional" and event.root in _THREAT_CODES and \
+                        speech.own_side_conditional(parsed, verb, source):
+                    # "Iran said it would strike U.S. bases if attacked": a threat (13).
+                    event = event.model_copy(update={
+                        "code": _THREAT_CODES[event.root], "status": "threatened"})
                 earlier.add(self.repeat_key(event))
                 if event.status != "negated":
                     self.history.append((source, target))

@@ -436,14 +436,21 @@ _INTENT = frozenset({"agree", "pledge", "promise", "vow", "offer", "commit", "wi
 # (032), material co-operation (031), aid (033), yield (035); a vow of force is a threat.
 _INTENT_CODES = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035"}
 _THREAT_ROOTS = frozenset({"17", "18", "19", "20"})
+# Who declares itself bound, ready or entitled to use force threatens it.
+_THREAT_INTENT = frozenset({"vow", "pledge", "promise", "ready", "prepared", "determined"})
+_RIGHTS = frozenset({"right", "option"})
 
 
 def intent_code(parsed: ParsedSentence, verb: VerbMatch, code: str) -> str | None:
     """The code of an intended act ("agreed to meet X": 036), None when not intended."""
     token = parsed.trigger(verb)
-    if token is None or token.dep_ != "xcomp":
+    if token is None:
         return None
     governor = token.head
+    if token.dep_ == "acl" and lemma(governor).lower() in _RIGHTS and code[:2] in _THREAT_ROOTS:
+        return "138"  # "has the right to shoot down U.S. bombers": a claimed option of force
+    if token.dep_ != "xcomp":
+        return None
     if lemma(governor) not in _INTENT and not any(
             c.dep_ == "acomp" and lemma(c) in _INTENT for c in governor.children):
         return None
@@ -452,8 +459,9 @@ def intent_code(parsed: ParsedSentence, verb: VerbMatch, code: str) -> str | Non
         return code
     if root in _INTENT_CODES:
         return _INTENT_CODES[root]
-    if root in _THREAT_ROOTS and lemma(governor) in ("vow", "pledge", "promise"):
-        return "138"  # "vowed to strike back"
+    if root in _THREAT_ROOTS and (lemma(governor) in _THREAT_INTENT or any(
+            c.dep_ == "acomp" and lemma(c) in _THREAT_INTENT for c in governor.children)):
+        return "138"  # "vowed to strike back", "is ready to strike"
     return None
 
 

@@ -12,11 +12,16 @@ them optional and the event the statement reports is coded instead.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from spacy.tokens import Token
 
 from pipeline.reference import cameo
 from pipeline.steps.clauses.parse import lemma
+
+if TYPE_CHECKING:
+    from pipeline.steps.clauses.roles import ParsedSentence
+from pipeline.steps.extraction.actors import Phrase
 from pipeline.steps.extraction.verbs import VerbEntry, VerbMatch
 
 SPEECH = frozenset({"say", "tell", "state", "announce", "declare", "add", "insist", "claim",
@@ -69,3 +74,25 @@ def speech_acts(tokens: list[Token], offset: int, taken: list[VerbMatch]) -> lis
 def may_hold_act(lowered: str, start: int, end: int) -> bool:
     """Whether the sentence [start, end) of the lowered text may hold a speech act."""
     return _ACT_WORDS.search(lowered, start, end) is not None
+
+
+_CONDITION_MARKS = frozenset({"if", "unless"})
+
+
+def own_side_conditional(parsed: ParsedSentence, verb: VerbMatch, source: Phrase) -> bool:
+    """Whether a conditional act is announced by its own side: under a speech verb whose
+    speaker is the act's source ("Iran said it could strike"), or with its condition stated
+    ("would close the strait if attacked"). "Experts said Iran could strike" is a forecast."""
+    token = parsed.trigger(verb)
+    if token is None:
+        return False
+    gov = governor(token)
+    if gov is None:
+        return any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in _CONDITION_MARKS
+                                             for m in c.children) for c in token.children)
+    for child in gov.children:
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            speaker = parsed.actor_at(child)
+            return speaker is not None and (speaker is source or (
+                speaker.code is not None and speaker.code[:3] == (source.code or "")[:3]))
+    return False
