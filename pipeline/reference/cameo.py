@@ -60,6 +60,7 @@ MAKE_VISIT = "042"  # Make a visit
 HOST_VISIT = "043"  # Host a visit
 NEGOTIATION = "046"  # Engage in negotiation
 CRITICIZE_OR_DENOUNCE = "111"
+PRAISE_OR_ENDORSE = "051"  # Praise or endorse
 THREATEN_UNSPECIFIED = "130"  # Threaten, not specified below (CAMEO's WARN block)
 THREATEN_MILITARY_FORCE = "138"  # Threaten to use military force
 PROTEST_VIOLENTLY = "145"  # Protest violently, riot

@@ -306,3 +306,10 @@ def test_force_announced_by_its_own_side_is_a_threat(body, expected):
 def test_force_others_forecast_is_no_threat():
     assert ("IRN", "USA", "190", "conditional") in _coded("Experts said Iran could strike U.S. "
                                                           "bases.")
+
+
+def test_praise_of_an_act_is_aimed_at_its_author():
+    # "welcomed the release": the party praised is whoever released them (as for criticism)
+    assert ("JPN", "PRK", "051", "actual") in _coded(
+        "North Korea released three American prisoners on Wednesday. Japan welcomed the "
+        "release.")

@@ -49,6 +49,8 @@ _PLACE_TARGET_ROOTS = frozenset({cameo.INTENT_TO_COOPERATE, cameo.CONSULT, cameo
 _PLACE_TARGET_CONSULTATIONS = (cameo.MAKE_VISIT, cameo.HOST_VISIT, cameo.NEGOTIATION)
 # Responses to an act: their other party is whoever did the act.
 _RESPONSE_ROOTS = frozenset({cameo.DISAPPROVE, cameo.REJECT, cameo.THREATEN})
+# Responses to an act whatever their root: a pessimistic comment, praise ("praised the move").
+_RESPONSE_CODES = frozenset({cameo.PESSIMISTIC_COMMENT, cameo.PRAISE_OR_ENDORSE})
 _HOME_ROOTS = frozenset({cameo.PROTEST, cameo.COERCE})  # aimed at home without a named target
 _VIOLENT_ROOTS = frozenset({cameo.ASSAULT, cameo.FIGHT})
 _NOMINAL_TARGET_GAP = 40
@@ -262,7 +264,7 @@ class EventContext:
                 and (location.country != source.country or source.org):
             # "visited Doha", "struck targets in northern Iraq".
             return [rules.stand_in(verb, location.name, location.country)]
-        if (root in _RESPONSE_ROOTS or entry.code == cameo.PESSIMISTIC_COMMENT) \
+        if (root in _RESPONSE_ROOTS or entry.code in _RESPONSE_CODES) \
                 and not verb.surface.startswith("accus") \
                 and rules.takes_act_object(verb, self.text.lowered) \
                 and (root != cameo.THREATEN or entry.code == cameo.THREATEN_MILITARY_FORCE
