@@ -376,3 +376,35 @@ def test_events_are_read_from_the_first_part_of_a_huge_body_only():
     filler = "The weather was mild and markets were calm. " * (MAX_BODY_CHARS // 44 + 1)
     assert events_of(event + filler)
     assert events_of(filler + event) == []
+
+
+# -- actor phrases -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("body", "phrase", "code"), [
+    # the dictionary's "U.S" leaves its last stop between it and the title
+    ("Syria's army attacked rebels. U.S. officials said on Monday.", "U.S. officials", "USAGOV"),
+    ("Syria's army attacked rebels. The U.S. military said.", "U.S. military", "USAMIL"),
+    # a country's possessive before a title with modifiers
+    ("The United States struck Syria. Russia's deputy ambassador spoke.",
+     "Russia's deputy ambassador", "RUSGOV"),
+    # an office holder's surname before a government noun, in office or not
+    ("Syria's army attacked rebels. They called on the Obama administration to act.",
+     "Obama administration", "USAGOV"),
+    ("Syria's army attacked rebels. The Abe government said.", "Abe government", "JPNGOV"),
+])
+def test_actor_phrases_read_on_real_news(body, phrase, code) -> None:
+    from pipeline.steps.extraction.actors import date_offices, find_phrases
+    from pipeline.steps.extraction.coreference import resolve
+    from pipeline.steps.extraction.scan import scan
+
+    text = ArticleText.of(body)
+    phrases = resolve(date_offices(find_phrases(text, scan(text)[0]), "2017-04-08"), text)
+    assert (phrase, code) in [(p.text, p.code) for p in phrases]
+
+
+def test_a_possessive_before_an_act_is_not_a_title() -> None:
+    from pipeline.steps.extraction.actors import find_phrases
+
+    texts = [p.text for p in find_phrases(ArticleText.of("Iran's attack on the ambassador was "
+                                                         "condemned."))]
+    assert "Iran" in texts and not any("attack" in t for t in texts)

@@ -59,6 +59,13 @@ _COUNTRY_LOCATIVE = re.compile(
     + _DIRECTION + "$")
 _LOCATIVE_WINDOW = 40
 _GAP_SPACE = re.compile(r"^\s+$")
+_GOVERNMENTS = frozenset({"administration", "government", "regime", "cabinet"})
+_NAME_BEFORE = re.compile(r"\b([A-Z][a-z]{2,})\s+$")
+_GAP_POSSESSIVE_WORDS = re.compile(r"^['\u2019]s\s+((?:[a-z][a-z-]+\s+){1,2})$")
+_FUNCTION_WORDS = frozenset({"on", "of", "for", "the", "a", "an", "to", "with", "against", "by",
+                             "at", "in", "and", "or", "from", "about", "over", "as", "that"})
+_GAP_STOP = re.compile(r"^\.\s+$")
+_DOTTED = re.compile(r"(?:^|\s)(?:[A-Za-z]\.)+[A-Za-z]$")  # U.S, U.K, U.N
 _GAP_POSSESSIVE = re.compile(r"^'s?\s+$")
 # "Russian-led troops", "Iran-backed militias": the group belongs to the named country's side.
 _GAP_LED = re.compile(r"^-(?:led|backed|allied|aligned|sponsored)\s+$")
@@ -180,12 +187,17 @@ def _can_merge(phrase: Phrase, gap: str, body: str, start: int, entry: ActorEntr
         return False
     if entry.kind in (COUNTRY, DEMONYM) and (phrase.country or phrase.org):
         return False
-    if _GAP_SPACE.match(gap):
+    if _GAP_SPACE.match(gap) or (_GAP_STOP.match(gap) and _DOTTED.search(phrase.text)):
+        # "U.S. officials": the dictionary's "U.S" leaves its last stop in the gap.
         return not (entry.kind == PERSON and PERSON in phrase.kinds)
     if _GAP_LED.match(gap):
         return entry.kind == GROUP and not phrase.person
     if _GAP_POSSESSIVE.match(gap):
         return entry.kind in (TITLE, GROUP, INST) and PERSON not in phrase.kinds
+    found = _GAP_POSSESSIVE_WORDS.match(gap)
+    if found and not any(w in _FUNCTION_WORDS for w in found.group(1).split()):
+        # "Russia's deputy ambassador", "Iran's top diplomat": a title behind its modifiers.
+        return entry.kind == TITLE and PERSON not in phrase.kinds and phrase.country is not None
     if gap[:1].isspace() and _GAP_NAME.match(body, phrase.end, start):
         return entry.kind == PERSON and PERSON not in phrase.kinds
     return False
@@ -246,7 +258,22 @@ def find_phrases(text: ArticleText,
                 phrase.text = body[phrase.start:phrase.end]
                 if not (phrase.country or phrase.org):
                     _known_surname(phrase, m.group(1))
+        elif phrase.head in _GOVERNMENTS and not (phrase.country or phrase.org):
+            _leaders_government(phrase, body)
     return phrases
+
+
+def _leaders_government(phrase: Phrase, body: str) -> None:
+    """An office holder's surname before a government noun names that country's government,
+    in office or not: "the Obama administration", "the Abe government"."""
+    m = _NAME_BEFORE.search(body, max(0, phrase.start - 40), phrase.start)
+    entry = office_surnames().get(m.group(1).lower()) if m else None
+    if m is None or entry is None or entry.country is None or not any(
+            code.endswith("GOV") for code, _, _ in entry.roles):
+        return
+    phrase.country, phrase.role = entry.country, "GOV"
+    phrase.start = m.start(1)
+    phrase.text = body[phrase.start:phrase.end]
 
 
 def date_offices(phrases: list[Phrase], day: str) -> list[Phrase]:
