@@ -59,6 +59,7 @@ INTENT_TO_COOPERATE_UNSPECIFIED = "030"
 MAKE_VISIT = "042"  # Make a visit
 HOST_VISIT = "043"  # Host a visit
 NEGOTIATION = "046"  # Engage in negotiation
+DEMAND_UNSPECIFIED = "100"  # Demand, not specified below
 CRITICIZE_OR_DENOUNCE = "111"
 PRAISE_OR_ENDORSE = "051"  # Praise or endorse
 THREATEN_UNSPECIFIED = "130"  # Threaten, not specified below (CAMEO's WARN block)

@@ -313,3 +313,21 @@ def test_praise_of_an_act_is_aimed_at_its_author():
     assert ("JPN", "PRK", "051", "actual") in _coded(
         "North Korea released three American prisoners on Wednesday. Japan welcomed the "
         "release.")
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("Labour leader Jeremy Corbyn said Prime Minister Theresa May should resign.",
+     ("GBROPP", "GBRGOV", "100", "actual")),
+    ('"Iran must stop its attacks," Secretary of State Mike Pompeo said.',
+     ("USAGOV", "IRN", "100", "actual")),
+])
+def test_what_a_speaker_says_another_party_should_do_is_a_demand(body, expected):
+    assert expected in _coded(body)
+
+
+@pytest.mark.parametrize("body", [
+    "Secretary of State Mike Pompeo said we must respond.",  # the speaker's own side
+    "Iran warned that President Trump should not be trusted.",  # passive: nothing asked
+])
+def test_no_demand_of_the_speakers_side_or_a_passive_subject(body):
+    assert not any(code.startswith("10") for _, _, code, _ in _coded(body)), _coded(body)

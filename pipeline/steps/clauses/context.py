@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from pipeline.steps.clauses import frames, speech, structural
+from pipeline.steps.clauses import frames, reported, speech, structural
 from pipeline.steps.clauses.roles import (
     NO_ACTOR,
     NO_AGENT,
@@ -77,6 +77,9 @@ class ClauseContext(lexical.EventContext):
             return self.events_for(start, end, phrases, verbs)
         verbs, both_roles = _triggers(parsed, verbs)
         prepared = self._sentence(start, end, phrases, verbs)
+        asked = reported.demands(parsed)
+        if prepared is None and asked:
+            prepared = self.plain_sentence(start, end, phrases)
         if prepared is None:
             return []
         sentence, chosen, actors = prepared
@@ -132,6 +135,29 @@ class ClauseContext(lexical.EventContext):
                 earlier.add(self.repeat_key(event))
                 if event.status != "negated":
                     self.history.append((source, target))
+                out.append(event)
+        out.extend(self._demand_events(parsed, sentence, asked, subjects, earlier))
+        return out
+
+    def _demand_events(self, parsed: ParsedSentence, sentence: lexical.Sentence,
+                       asked: list[reported.Demand], subjects: set[int],
+                       earlier: set[tuple[str, ...]]) -> list[ExtractedEvent]:
+        """Demands made in reported speech (`reported`): the speech verb's subject demands
+        of the actor the content is about."""
+        out = []
+        for demand in asked:
+            roles = dependency_roles(parsed, demand.verb)
+            if roles is None or roles is NO_ACTOR or roles is NO_AGENT or roles[2]:
+                continue
+            sources = [p for p in roles[0] if id(p) in subjects and not _guessed_person(p)]
+            if not sources or _guessed_person(demand.target):
+                continue
+            entry = demand.verb.entries[0]
+            for event, source, target in self._events_for_verb(
+                    sentence, demand.verb, entry, (sources, [demand.target], False, True),
+                    earlier):
+                earlier.add(self.repeat_key(event))
+                self.history.append((source, target))
                 out.append(event)
         return out
 

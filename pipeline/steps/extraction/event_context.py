@@ -179,14 +179,31 @@ class EventContext:
         ) else []
         if spans:
             chosen = [(v, e) for v, e in chosen if self.embedded_kept(spans, v, e)]
+        if not chosen:
+            return None
+        found = self._with_actors(start, end, phrases, lower, cut, spans)
+        return (found[0], chosen, found[1]) if found is not None else None
+
+    def plain_sentence(self, start: int, end: int, phrases: Sequence[Phrase],
+                       ) -> tuple[Sentence, Chosen, list[Phrase]] | None:
+        """The sentence as `_sentence` prepares it, with no verb hits (for events the parse
+        finds without the lexicon); None when it has no actors."""
+        lower = self.text.lowered[start:end]
+        found = rules.attribution_start(lower)
+        cut = start + found if found is not None else end
+        prepared = self._with_actors(start, end, phrases, lower, cut, [])
+        return (prepared[0], [], prepared[1]) if prepared is not None else None
+
+    def _with_actors(self, start: int, end: int, phrases: Sequence[Phrase], lower: str,
+                     cut: int, spans: list[embedding.Complement],
+                     ) -> tuple[Sentence, list[Phrase]] | None:
         actors = [p for p in phrases if p.is_actor and p.start < cut]
-        if not chosen or not actors:
+        if not actors:
             return None
         # The agent of a modifier ("rebels backed by Rwanda") is never a subject.
-        modifiers = {id(p) for p in actors if rules.is_modifier_agent(p, lowered)}
-        sentence = Sentence(text, start, end, phrases, lower, cut, spans, modifiers,
-                            self.published)
-        return sentence, chosen, actors
+        modifiers = {id(p) for p in actors if rules.is_modifier_agent(p, self.text.lowered)}
+        return Sentence(self.text, start, end, phrases, lower, cut, spans, modifiers,
+                        self.published), actors
 
     def _events_for_verb(self, sentence: Sentence, verb: VerbMatch, entry: VerbEntry,
                          roles: Roles, earlier: set[tuple[str, ...]],
