@@ -331,3 +331,16 @@ def test_what_a_speaker_says_another_party_should_do_is_a_demand(body, expected)
 ])
 def test_no_demand_of_the_speakers_side_or_a_passive_subject(body):
     assert not any(code.startswith("10") for _, _, code, _ in _coded(body)), _coded(body)
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("The United States backed Venezuelan opposition leader Juan Guaido.",
+     ("USA", "VENOPP", "051", "actual")),
+    ("President Trump pressed Russian President Vladimir Putin on election meddling.",
+     ("USAGOV", "RUSGOV", "100", "actual")),
+    ("Iran shot down a U.S. drone.", ("IRN", "USA", "190", "actual")),
+])
+def test_verbs_added_from_real_news(body, expected):
+    assert expected in _coded(body)
+    assert not any(code == "051" for _, _, code, _ in _coded(
+        "Russia backed down after the United States warned it."))
