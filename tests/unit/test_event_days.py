@@ -14,8 +14,8 @@ D = date(2025, 2, 4)
 MEETING = ("USAGOV", "PRKGOV", "04")
 
 
-def _meeting(stated: date | None = None, status: str = "actual"):
-    return (*MEETING, stated, status)
+def _meeting(stated: date | None = None, status: str = "actual", until: date | None = None):
+    return (*MEETING, (stated, until or stated) if stated else None, status)
 
 
 def _days(days: EventDays, article: str, story: str, mentions) -> list[date]:
@@ -30,8 +30,27 @@ def _known(*mentions, story: str = "s") -> EventDays:
 
 def test_the_own_day_is_a_stated_date_far_from_the_reference_else_the_reference():
     assert own_day(None, D) == (D, False)
-    assert own_day(D - timedelta(days=1), D) == (D, True)  # a day off: the reference, firm
-    assert own_day(D - timedelta(days=3), D) == (D - timedelta(days=3), True)
+    day_before, three_before = D - timedelta(days=1), D - timedelta(days=3)
+    assert own_day((day_before, day_before), D) == (D, True)  # a day off: the reference
+    assert own_day((three_before, three_before), D) == (three_before, True)
+
+
+def test_a_stated_period_is_never_firm_and_holds_the_reference_day_it_contains():
+    week = (D - timedelta(days=5), D + timedelta(days=1))  # "this week"
+    assert own_day(week, D) == (D, False)
+    last_month = (D - timedelta(days=40), D - timedelta(days=12))
+    assert own_day(last_month, D) == (last_month[0], False)
+
+
+def test_a_period_joins_a_known_day_inside_it():
+    thursday = D - timedelta(days=9)  # a strike "on Thursday", reported days later
+    days = _known(_meeting(thursday))
+    # another outlet, later: "the strikes last week" (Monday to Sunday around Thursday)
+    last_week = (thursday - timedelta(days=3), thursday + timedelta(days=3))
+    assert _days(days, "b", "s", [_meeting(last_week[0], until=last_week[1])]) == [thursday]
+    # a period elsewhere is its own event
+    earlier = (thursday - timedelta(days=40), thursday - timedelta(days=20))
+    assert _days(days, "b", "s", [_meeting(earlier[0], until=earlier[1])]) == [earlier[0]]
 
 
 def test_an_undated_report_and_a_dated_one_days_apart_are_one_event():
@@ -42,7 +61,8 @@ def test_an_undated_report_and_a_dated_one_days_apart_are_one_event():
     assert _days(days, "b", "s", [_meeting(sunday)]) == [D]
     # ... but not in another story, nor with another root
     assert _days(days, "b", "t", [_meeting(sunday)]) == [sunday]
-    assert _days(days, "b", "s", [("USAGOV", "PRKGOV", "19", sunday, "actual")]) == [sunday]
+    assert _days(days, "b", "s", [("USAGOV", "PRKGOV", "19", (sunday, sunday), "actual")]) \
+        == [sunday]
 
 
 def test_two_stated_dates_two_days_apart_stay_two_events():

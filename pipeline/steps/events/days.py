@@ -24,7 +24,8 @@ from datetime import date
 
 Key = tuple[str, str, str, str]  # (story, source code, target code, CAMEO root)
 Recorded = tuple[str, str, str, str, bool, str]  # (source, target, root, ISO day, firm, status)
-Mention = tuple[str, str, str, date | None, str]  # (source, target, root, stated date, status)
+Period = tuple[date, date]  # a stated date: one day ("on Sunday") or a period ("last week")
+Mention = tuple[str, str, str, Period | None, str]  # (source, target, root, stated, status)
 Keyed = tuple[date, str]  # the day and the status a mention's event id is made from
 # Statuses one happening passes through as outlets report it.
 PROGRESSION = frozenset({"planned", "expected", "actual"})
@@ -35,12 +36,21 @@ _MAX_DAYS_PER_KEY = 8
 MAX_RECORDED_PER_ARTICLE = 64
 
 
-def own_day(stated: date | None, reference_day: date) -> tuple[date, bool]:
+def own_day(stated: Period | None, reference_day: date) -> tuple[date, bool]:
     """(day, firm): the stated date when it is more than a day from the reference day (the
-    story's or the original's), else the reference day; firm when the text states a date."""
-    if stated and abs((stated - reference_day).days) > 1:
-        return stated, True
-    return reference_day, stated is not None
+    story's or the original's), else the reference day; firm when the text states one day. A
+    stated period ("last week", "in March") is never firm: it holds the reference day when it
+    contains it, else its first day stands for it."""
+    if stated is None:
+        return reference_day, False
+    first, last = stated
+    if last > first:
+        if first <= reference_day <= last or abs((first - reference_day).days) <= 1:
+            return reference_day, False
+        return first, False
+    if abs((first - reference_day).days) > 1:
+        return first, True
+    return reference_day, True
 
 
 class EventDays:
@@ -75,7 +85,11 @@ class EventDays:
         added: list[Recorded] = []
         for source, target, root, stated, status in mentions:
             day, firm = own_day(stated, reference_day)
-            known = self._nearest((story_id, source, target, root), day, firm, status,
+            # A period joins a known day inside it ("the strikes last week" and "Thursday's
+            # strikes"); a day or an undated mention, the days near it.
+            lo, hi = (stated if stated is not None and stated[1] > stated[0] and
+                      not stated[0] <= day <= stated[1] else (day, day))
+            known = self._nearest((story_id, source, target, root), (lo, hi), firm, status,
                                   article_id)
             if known is not None:
                 keyed.append(known)
@@ -86,11 +100,11 @@ class EventDays:
                 added.append(record)
         return keyed, added
 
-    def _nearest(self, key: Key, day: date, firm: bool, status: str,
+    def _nearest(self, key: Key, span: Period, firm: bool, status: str,
                  article_id: str) -> Keyed | None:
         """The closest known event a mention joins: its own status first, else one of the
-        same happening's earlier stages."""
-        here = day.toordinal()
+        same happening's earlier stages. `span`: the days the mention may stand for."""
+        lo, hi = span[0].toordinal(), span[1].toordinal()
         best: tuple[bool, int, int, str] | None = None
         for known, known_firm, by, known_status in self._known.get(key, ()):
             if by == article_id:
@@ -98,7 +112,7 @@ class EventDays:
             same = known_status == status
             if not same and not (status in PROGRESSION and known_status in PROGRESSION):
                 continue
-            gap = abs(known - here)
+            gap = lo - known if known < lo else max(0, known - hi)
             if gap > (FIRM_DAYS if firm and known_firm else SOFT_DAYS):
                 continue
             rank = (not same, gap, known, known_status)

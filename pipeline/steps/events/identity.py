@@ -21,7 +21,7 @@ import hashlib
 from collections.abc import Sequence
 from datetime import date
 
-from pipeline.steps.events.days import Keyed, Mention, own_day
+from pipeline.steps.events.days import Keyed, Mention, Period, own_day
 from schemas.records import Article, ArticleRef, EventCandidate, ExtractedEvent
 
 
@@ -39,17 +39,24 @@ def canonical_event_id(event: ExtractedEvent, reference_day: date,
     story's first day, or its publish day; for a near-duplicate copy, its original's), so
     outlets reporting one meeting, that day or the next, get one id.
     """
-    day, status = keyed or (own_day(event.date_start, reference_day)[0], event.status)
+    day, status = keyed or (own_day(stated_period(event), reference_day)[0], event.status)
     source = event.source.code if event.source else ""
     target = event.target.code if event.target else ""
     return _digest(source, target, event.root, status, day.isoformat())
 
 
+def stated_period(event: ExtractedEvent) -> Period | None:
+    """The event's stated date as a period (one day, or "last week"), None when unstated."""
+    if event.date_start is None:
+        return None
+    return event.date_start, max(event.date_end or event.date_start, event.date_start)
+
+
 def mentions_of(events: Sequence[ExtractedEvent]) -> list[Mention]:
-    """(source, target, root, stated date, status) of each event, as the article-dedup stage
-    keys event days by them."""
+    """(source, target, root, stated period, status) of each event, as the article-dedup
+    stage keys event days by them."""
     return [(e.source.code if e.source else "", e.target.code if e.target else "", e.root,
-             e.date_start, e.status) for e in events]
+             stated_period(e), e.status) for e in events]
 
 
 def mention_id(event_id: str, article_id: str, event: ExtractedEvent) -> str:
