@@ -125,9 +125,3 @@ def test_the_article_index_keys_a_later_outlets_report_by_the_storys_event():
     # recovery: the days are rebuilt from the stored entries
     restored = ArticleIndex(copy.deepcopy(index.store))
     assert restored.decide(_art("b", body, 26), mentions=mentions) == later
-
-
-def test_a_conditional_mention_joins_the_happening_and_a_negation_does_not():
-    days = _known(_meeting(status="conditional"))  # "it would be the first summit"
-    assert days.resolve("b", "s", [_meeting()], D)[0] == [(D, "conditional")]
-    assert days.resolve("b", "s", [_meeting(status="negated")], D)[0] == [(D, "negated")]

@@ -120,21 +120,3 @@ def test_article_refs_are_bounded():
         agg, _ = merge_mention(agg, c, max_article_refs=3)
     assert agg.num_articles == 10
     assert [r.id for r in agg.articles] == ["a0", "a1", "a2"]
-
-
-def test_a_hypothetical_mention_is_the_happening_it_supposes():
-    # "it would be the first summit" (conditional), then "will meet", then "met": one event
-    # whose status follows the latest stage; a threat stays its own event (days.EventDays).
-    supposed = event().model_copy(update={"status": "conditional"})
-    planned = event().model_copy(update={"status": "planned"})
-    [would] = make_candidates(article("a"), [supposed], input_ref="r:0:1", ingest_ts=0)
-    [will] = make_candidates(article("b", "daily"), [planned], input_ref="r:0:2", ingest_ts=0,
-                             days=[(DAY, "conditional")])
-    [met] = make_candidates(article("c", "post"), [event()], input_ref="r:0:3", ingest_ts=0,
-                            days=[(DAY, "conditional")])
-    assert would.event_id == will.event_id == met.event_id
-    agg, _ = merge_mention(None, would, max_article_refs=5)
-    agg, _ = merge_mention(agg, will, max_article_refs=5)
-    assert agg.event.status == "planned"
-    agg, _ = merge_mention(agg, met, max_article_refs=5)
-    assert agg.event.status == "actual"

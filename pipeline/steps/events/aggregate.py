@@ -18,19 +18,13 @@ _MAX_MENTION_IDS = 512
 _MAX_SOURCES = 512
 
 
-# Status -> the statuses of the same happening it supersedes.
-_BEFORE = {"actual": ("planned", "expected", "conditional"),
-           "planned": ("conditional",), "expected": ("conditional",)}
-
-
 def refined(event: ExtractedEvent, other: ExtractedEvent) -> ExtractedEvent:
     """The event's attributes, completed by another mention of it: a location when the first
-    mention had none, a stated date when it had none, and the status a planned, expected or
-    conditional event reaches when a later mention reports it scheduled or happened
-    (`days.EventDays` joins them)."""
+    mention had none, a stated date when it had none, and the status a planned or expected
+    event reaches when a later mention reports it happened (`days.EventDays` joins them)."""
     update: dict[str, object] = {}
-    if event.status in _BEFORE.get(other.status, ()):
-        update["status"] = other.status
+    if event.status in ("planned", "expected") and other.status == "actual":
+        update["status"] = "actual"
     if event.location is None and other.location is not None:
         update["location"] = other.location
     if event.date_start is None and other.date_start is not None:

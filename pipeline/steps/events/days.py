@@ -10,9 +10,9 @@ known day when it is close enough: within `FIRM_DAYS` when both state a date (tw
 two days apart stay two events), within `SOFT_DAYS` when either is undated. Mentions of one
 article never join each other (the seed's "met Witkoff" and "is to meet Trump" stay apart).
 The status progresses the same way: a mention takes a known event of its own status first,
-else one it is a later stage of (a "met" after a "will meet", "is expected to meet" or "would
-meet": one event, whose status the event stage then updates, `aggregate.refined`); a threat,
-a denial or a negation stays its own event. The memory is derived from the article index's entries
+else one it is a later stage of (a "met" after a "will meet" or "is expected to meet": one
+event, whose status the event stage then updates, `aggregate.refined`); a threat, a denial
+or a negation stays its own event. The memory is derived from the article index's entries
 (each new article stores the days it added), so it is rebuilt on recovery and expires with
 them.
 """
@@ -27,10 +27,8 @@ Recorded = tuple[str, str, str, str, bool, str]  # (source, target, root, ISO da
 Period = tuple[date, date]  # a stated date: one day ("on Sunday") or a period ("last week")
 Mention = tuple[str, str, str, Period | None, str]  # (source, target, root, stated, status)
 Keyed = tuple[date, str]  # the day and the status a mention's event id is made from
-# Statuses one happening passes through as outlets report it; a conditional mention ("it
-# would be the first summit", "if Flynn did discuss sanctions") is the same happening told as
-# a hypothetical.
-PROGRESSION = frozenset({"conditional", "planned", "expected", "actual"})
+# Statuses one happening passes through as outlets report it.
+PROGRESSION = frozenset({"planned", "expected", "actual"})
 FIRM_DAYS = 1
 SOFT_DAYS = 3
 _MAX_DAYS_PER_KEY = 8
