@@ -169,12 +169,15 @@ def eval_events_dedup(
     labelled: Annotated[Path, typer.Argument(
         help="Articles (JSONL); with `story` labels, else the pipeline's stories are used")],
     seed: Annotated[int, typer.Option(help="Seed of the simulated arrival lags")] = 7,
+    pairs: Annotated[Path | None, typer.Option(
+        help="Mention pairs judged one happening or two (precision guard), e.g. "
+             "tests/data/gold/event-pairs.jsonl")] = None,
 ) -> None:
     """One real event, one record? Canonical events per (story, source, target, root)
     reported by two or more outlets, through the worker's stages in publish order."""
     from pipeline.evaluation.event_identity import run
 
-    run(labelled, console, seed=seed)
+    run(labelled, console, seed=seed, pairs=pairs)
 
 
 def main() -> None:

@@ -9,6 +9,12 @@ the score is how many canonical events the pipeline made of it (1 is the goal) a
 part of the canonical id split it (status, else day). The counter-check is
 over-merging: canonical events whose mentions were published more than `span_days` apart,
 or whose stated dates differ, most likely hold two happenings.
+
+With `--pairs GOLD` the precision guard: pairs of mentions (article, sentence offset, source,
+target, root) judged by hand as one happening or two (`tests/data/gold/event-pairs.jsonl`,
+drawn from what the pipeline merged and split on world news); reported are the distinct
+pairs kept apart (merge precision) and the same-happening pairs merged, over the pairs whose
+two mentions the pipeline still produces.
 """
 
 from __future__ import annotations
@@ -97,25 +103,66 @@ def score(pairs: Sequence[tuple[dict[str, Any], EventCandidate]], *, span_days: 
     }
 
 
+def load_pairs(path: Path) -> list[dict[str, Any]]:
+    """The judged mention pairs of a pairs file (one JSON object per line)."""
+    with path.open(encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines if line.strip()]
+
+
+def pair_scores(gold: Sequence[dict[str, Any]],
+                pairs: Sequence[tuple[dict[str, Any], EventCandidate]]) -> dict[str, Any]:
+    """Judged pairs (see the module docstring) against the canonical ids the stages gave."""
+    ids: dict[tuple[str, int, str, str, str], set[str]] = defaultdict(set)
+    for _, candidate in pairs:
+        ids[(candidate.article.id, candidate.event.evidence.start, _actor(candidate, "source"),
+             _actor(candidate, "target"), candidate.event.root)].add(candidate.event_id)
+    counts = {True: [0, 0], False: [0, 0]}  # same -> [found, merged]
+    missing = 0
+    for judged in gold:
+        keys = [(judged[side]["article"], judged[side]["sentence_start"], judged["source"],
+                 judged["target"], judged["root"]) for side in ("a", "b")]
+        first, second = ids.get(keys[0]), ids.get(keys[1])
+        if not first or not second:
+            missing += 1
+            continue
+        found = counts[bool(judged["same"])]
+        found[0] += 1
+        found[1] += bool(first & second)
+    distinct, same = counts[False], counts[True]
+    return {
+        "pairs": len(gold), "pairs_not_produced": missing,
+        "distinct_pairs": distinct[0],
+        "distinct_kept_apart": round(1 - distinct[1] / distinct[0], 3) if distinct[0] else None,
+        "same_pairs": same[0],
+        "same_merged": round(same[1] / same[0], 3) if same[0] else None,
+    }
+
+
 def _far_apart(stated: set[date]) -> bool:
     return bool(stated) and (max(stated) - min(stated)).days > 1
 
 
-def run(labelled: Path, console: Console, *, seed: int = 7) -> dict[str, Any]:
+def run(labelled: Path, console: Console, *, seed: int = 7,
+        pairs: Path | None = None) -> dict[str, Any]:
     """CLI entry: score `labelled`, print a table, then one JSON object as the last line."""
     rows = load_labelled(labelled)
     if rows.bad:
         console.print(f"[yellow]{rows.summary()}[/]")
-    result = {**score(candidates_in_arrival_order(rows.good, seed=seed)),
-              "articles": len(rows.good), "bad_rows": len(rows.bad)}
+    found = candidates_in_arrival_order(rows.good, seed=seed)
+    result = {**score(found), "articles": len(rows.good), "bad_rows": len(rows.bad)}
+    if pairs is not None:
+        result.update(pair_scores(load_pairs(pairs), found))
     table = Table(title=f"one real event, one record: {labelled.name} "
                         f"({result['articles']} articles)")
     table.add_column("measure")
     table.add_column("value", justify="right")
     for name in ("multi_outlet_groups", "events_per_group_mean", "groups_one_record",
                  "split_by_status", "split_by_day",
-                 "events_spanning_more_than_span_days", "canonical_events", "candidates"):
-        table.add_row(name.replace("_", " "), str(result[name]))
+                 "events_spanning_more_than_span_days", "canonical_events", "candidates",
+                 "distinct_kept_apart", "distinct_pairs", "same_merged", "same_pairs",
+                 "pairs_not_produced"):
+        if name in result:
+            table.add_row(name.replace("_", " "), str(result[name]))
     console.print(table)
     console.out(json.dumps(result, sort_keys=True), highlight=False)
     return result

@@ -52,3 +52,40 @@ def test_the_stages_turn_a_small_file_into_candidates_in_publish_order() -> None
     assert {row["source"] for row, _ in pairs} == {"wire", "daily"}
     result = score(pairs)
     assert result["multi_outlet_groups"] >= 1 and result["groups_one_record"] == 1.0
+
+
+def test_judged_pairs_count_distinct_kept_apart_and_same_merged() -> None:
+    from pipeline.evaluation.event_identity import pair_scores
+
+    told = [_pair("a", _event()), _pair("b", _event()),
+            _pair("c", _event(day=date(2025, 2, 20)))]
+    (_, a), (_, b), (_, c) = told
+
+    def judged(x, y, same):
+        return {"source": "EGY", "target": "ISR", "root": "11", "same": same,
+                "a": {"article": x.article.id, "sentence_start": 0},
+                "b": {"article": y.article.id, "sentence_start": 0}}
+
+    scores = pair_scores([judged(a, b, True), judged(a, c, False), judged(b, c, True),
+                          {**judged(a, b, True), "root": "19"}], told)
+    assert scores["same_pairs"] == 2 and scores["same_merged"] == 0.5  # a-b merged, b-c not
+    assert scores["distinct_pairs"] == 1 and scores["distinct_kept_apart"] == 1.0
+    assert scores["pairs_not_produced"] == 1  # no such mention (root 19)
+
+
+def test_the_judged_pairs_reference_real_articles_and_say_why_two_differ() -> None:
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    gold = [json.loads(line) for line in
+            (root / "tests/data/gold/event-pairs.jsonl").read_text().splitlines()]
+    corpus = root.parent / "shared" / "corpora" / "world-news-2015-2020.jsonl"
+    bodies = {r["id"]: r for r in map(json.loads, corpus.read_text().splitlines())}
+    assert len(gold) >= 70 and {g["same"] for g in gold} == {True, False}
+    for judged in gold:
+        for side in ("a", "b"):
+            ref = judged[side]
+            assert ref["article"] in bodies
+            assert 0 <= ref["sentence_start"] < len(bodies[ref["article"]]["body"])
+        assert judged["same"] or judged["note"]  # a distinct pair says what the two are
