@@ -7,6 +7,7 @@ engine get several of them wrong (noted per case), which is why the parse is the
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import pytest
 
@@ -344,3 +345,16 @@ def test_verbs_added_from_real_news(body, expected):
     assert expected in _coded(body)
     assert not any(code == "051" for _, _, code, _ in _coded(
         "Russia backed down after the United States warned it."))
+
+
+def test_guessed_parties_of_a_second_trigger_of_one_root_are_not_a_second_event():
+    # The seed: "will dispatch a working-level delegation to Doha later this week for
+    # negotiations on the Gaza ceasefire": Doha's government is the party; the window rules'
+    # guess for "negotiations" (Gaza) is no second 04 event of the sentence.
+    from pipeline.evaluation.events import load_gold
+
+    seed = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "seed_gold.jsonl"
+    [(article, _)] = load_gold(seed)
+    keys = _keys(clause_events(article))
+    assert ("ISRGOV", "QAT", "04") in keys, keys
+    assert not any(t == "PSE" and root == "04" for _, t, root in keys), keys

@@ -49,6 +49,7 @@ class ClauseContext(lexical.EventContext):
     """What event coding keeps across an article's sentences, with parsed roles."""
 
     parsed: ParsedSentence | None = None  # the sentence being coded
+    windowed = False  # the trigger being coded took its parties from the window rules
 
     def adjectival(self, verb: VerbMatch, sentence_start: int) -> bool:
         """The window test ("the detained leader", "condemned the strike") unless the parse
@@ -104,6 +105,7 @@ class ClauseContext(lexical.EventContext):
                 sources = [p for p in roles[0] if id(p) in subjects]
                 targets = [p for p in roles[1] if id(p) in allowed]
                 roles = (sources, targets, roles[2], roles[3]) if sources else None
+            self.windowed = False
             if id(verb) in both_roles:
                 if roles is None or not roles[1]:
                     continue
@@ -111,6 +113,7 @@ class ClauseContext(lexical.EventContext):
                 nxt = chosen[i + 1][0] if i + 1 < len(chosen) else None
                 parsed_source = roles is not None
                 roles = self._window(sentence, verb, actors, nxt, previous, roles)
+                self.windowed = True
                 if parsed_source and roles is not None and not roles[1] \
                         and entry.code[:2] in _UNDIRECTED_ROOTS and states_what(parsed, verb):
                     # "Iranian lawmakers demanded that ...", "agreed to suspend tests": the
@@ -145,6 +148,7 @@ class ClauseContext(lexical.EventContext):
         """Demands made in reported speech (`reported`): the speech verb's subject demands
         of the actor the content is about."""
         out = []
+        self.windowed = False
         for demand in asked:
             roles = dependency_roles(parsed, demand.verb)
             if roles is None or roles is NO_ACTOR or roles is NO_AGENT or roles[2]:
@@ -162,9 +166,16 @@ class ClauseContext(lexical.EventContext):
         return out
 
     def repeat_key(self, event: ExtractedEvent) -> tuple[str, ...]:
-        """The parse tells one act's parties from another's: "travelled to Belgium and held
-        talks with May and Putin" is three events of one root."""
         return (event.source.code, event.root, event.target.code if event.target else "")
+
+    def repeated(self, earlier: set[tuple[str, ...]], source: str, root: str,
+                 target: str | None) -> bool:
+        """The parse tells one act's parties from another's: "travelled to Belgium and held
+        talks with May and Putin" is three events of one root. Parties the window rules
+        guessed are not told apart: one event per source and root, as in the lexical engine."""
+        if self.windowed:
+            return any(e[0] == source and e[1] == root for e in earlier)
+        return target is not None and (source, root, target) in earlier
 
     def _window(self, sentence: lexical.Sentence, verb: VerbMatch, actors: list[Phrase],
                 nxt: VerbMatch | None, previous: tuple[VerbMatch, list[Phrase]] | None,

@@ -74,6 +74,7 @@ _MAX_DEPTH = 4
 # Meetings a clause's subject may take part in without being named at the noun.
 GATHERINGS = frozenset({"meeting", "talk", "talks", "summit", "conference", "session",
                         "negotiation", "negotiations", "visit", "dinner", "call", "meetings"})
+_PARTY_PREPS = frozenset({"with", "between", "among", "to", "toward", "towards"})
 _CIRCUMSTANCE_PREPS = frozenset({"at", "during", "after", "before", "following", "ahead",
                                  "since", "amid", "on", "in", "for", "of", "from", "as"})
 _ATTENDING = frozenset({"attend", "include", "join", "host", "hold", "have", "chair",
@@ -324,6 +325,9 @@ def _noun_roles(parsed: ParsedSentence, noun: Token) -> Roles | None:
     sources: list[Phrase] = []
     targets: list[Phrase] = []
     patient_noun = lemma(noun).lower() in _PATIENT_NOUNS
+    # A meeting's "on", "over", "about" object is its topic: "negotiations on the Gaza
+    # ceasefire" are not with Gaza.
+    gathering = lemma(noun).lower() in GATHERINGS
     for child in noun.children:
         phrase = parsed.by_token.get(child.i) if child.dep_ in _NOUN_SOURCE_DEPS else None
         if phrase is None and child.dep_ in _NOUN_SOURCE_DEPS:
@@ -337,7 +341,8 @@ def _noun_roles(parsed: ParsedSentence, noun: Token) -> Roles | None:
             for pobj in child.children:
                 if pobj.dep_ == "pobj":
                     sources = parsed.actors_at(pobj, _NOUN_CLAUSAL) or sources
-        elif child.dep_ == "prep" and child.lower_ in _NOUN_TARGET_PREPS and not targets:
+        elif child.dep_ == "prep" and child.lower_ in (
+                _PARTY_PREPS if gathering else _NOUN_TARGET_PREPS) and not targets:
             for pobj in child.children:
                 if pobj.dep_ == "pobj":
                     found = parsed.actors_at(pobj, _NOUN_CLAUSAL)

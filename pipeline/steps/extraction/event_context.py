@@ -246,7 +246,7 @@ class EventContext:
             base, status = cameo.INTENT_TO_COOPERATE_UNSPECIFIED, "actual"
         events = []
         for source in sources:
-            if not source.code or (source.code, base[:2]) in earlier:
+            if not source.code or self.repeated(earlier, source.code, base[:2], None):
                 continue  # the window rules code one event per actor and root in a sentence
             code = base
             if base[:2] == cameo.FIGHT and source.role in _UNARMED_ROLES and not source.org:
@@ -261,15 +261,21 @@ class EventContext:
                     continue
                 event = self._record(sentence, verb, code, status, source, target, location,
                                      inferred_source)
-                if self.repeat_key(event) in earlier:
+                if self.repeated(earlier, source.code, base[:2],
+                                 event.target.code if event.target else ""):
                     continue
                 events.append((event, source, target))
         return events
 
     def repeat_key(self, event: ExtractedEvent) -> tuple[str, ...]:
-        """What makes an event a repeat of an earlier one of its sentence: the window rules,
-        which cannot tell one act's parties from another's, code one per source and root."""
+        """What the sentence remembers of a coded event (`repeated` reads it)."""
         return (event.source.code, event.root)
+
+    def repeated(self, earlier: set[tuple[str, ...]], source: str, root: str,
+                 target: str | None) -> bool:
+        """Whether an event repeats an earlier one of its sentence: the window rules, which
+        cannot tell one act's parties from another's, code one per source and root."""
+        return (source, root) in earlier
 
     def _implicit_targets(self, verb: VerbMatch, entry: VerbEntry, source: Phrase,
                           location: Location | None) -> list[Phrase]:
