@@ -276,7 +276,7 @@ def test_one_root_with_two_parties_in_a_sentence_is_two_events():
 @pytest.mark.parametrize(("body", "expected"), [
     ("President Barack Obama spoke after a meeting with Iraqi Prime Minister Haider al-Abadi.",
      ("USAGOV", "IRQGOV", "04")),
-    ("Secretary of State John Kerry arrived in Beijing ahead of talks with Chinese leaders.",
+    ("Secretary of State John Kerry spoke to reporters ahead of talks with Chinese leaders.",
      ("USAGOV", "CHNGOV", "04")),
     ("President Trump is in Europe as part of a trip that will include meetings with British "
      "Prime Minister Theresa May.", ("USAGOV", "GBRGOV", "04")),

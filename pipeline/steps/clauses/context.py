@@ -166,16 +166,16 @@ class ClauseContext(lexical.EventContext):
         return out
 
     def repeat_key(self, event: ExtractedEvent) -> tuple[str, ...]:
-        return (event.source.code, event.root, event.target.code if event.target else "")
+        return (event.source.code, event.root, _party(event))
 
     def repeated(self, earlier: set[tuple[str, ...]], source: str, root: str,
-                 target: str | None) -> bool:
+                 event: ExtractedEvent | None) -> bool:
         """The parse tells one act's parties from another's: "travelled to Belgium and held
         talks with May and Putin" is three events of one root. Parties the window rules
         guessed are not told apart: one event per source and root, as in the lexical engine."""
         if self.windowed:
             return any(e[0] == source and e[1] == root for e in earlier)
-        return target is not None and (source, root, target) in earlier
+        return event is not None and (source, root, _party(event)) in earlier
 
     def _window(self, sentence: lexical.Sentence, verb: VerbMatch, actors: list[Phrase],
                 nxt: VerbMatch | None, previous: tuple[VerbMatch, list[Phrase]] | None,
@@ -206,6 +206,14 @@ def _triggers(parsed: ParsedSentence, verbs: Sequence[VerbMatch],
     general = structural.structural_hits(tokens, parsed.offset, [*kept, *acts, *light])
     return (sorted([*kept, *acts, *light, *general], key=lambda v: v.start),
             {id(v) for v in general})
+
+
+def _party(event: ExtractedEvent) -> str:
+    """Who an event is with, as told apart within a sentence: the country (the US and its
+    government are one party: "sent negotiators" near the White House and "met Witkoff"),
+    else the organisation."""
+    target = event.target
+    return (target.country or target.code) if target is not None else ""
 
 
 def _guessed_person(phrase: Phrase) -> bool:

@@ -261,8 +261,7 @@ class EventContext:
                     continue
                 event = self._record(sentence, verb, code, status, source, target, location,
                                      inferred_source)
-                if self.repeated(earlier, source.code, base[:2],
-                                 event.target.code if event.target else ""):
+                if self.repeated(earlier, source.code, base[:2], event):
                     continue
                 events.append((event, source, target))
         return events
@@ -272,9 +271,10 @@ class EventContext:
         return (event.source.code, event.root)
 
     def repeated(self, earlier: set[tuple[str, ...]], source: str, root: str,
-                 target: str | None) -> bool:
-        """Whether an event repeats an earlier one of its sentence: the window rules, which
-        cannot tell one act's parties from another's, code one per source and root."""
+                 event: ExtractedEvent | None) -> bool:
+        """Whether an event (None: any event of this source and root) repeats an earlier
+        one of its sentence: the window rules, which cannot tell one act's parties from
+        another's, code one per source and root."""
         return (source, root) in earlier
 
     def _implicit_targets(self, verb: VerbMatch, entry: VerbEntry, source: Phrase,
