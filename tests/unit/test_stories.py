@@ -76,3 +76,18 @@ def test_an_idle_story_stops_attracting_reports_after_the_grace_period():
     assert index.best_story(vec)[0] == "st-1"  # no publish time, no decay
     index.add("b", "st-1", vec, ts=2.5 * day)  # a new member refreshes the story
     assert index.best_story(vec, ts=3 * day)[0] == "st-1"
+
+
+def test_a_report_published_long_before_a_story_does_not_join_it_when_it_arrives_late():
+    # A backlog or a partition lagging behind delivers an article published years before
+    # the story it resembles: it fades as one published years after would (it used not to:
+    # only a later publish time decayed, and old reports joined today's stories).
+    vec = stories.features("Quake hits Valdoria", "The Valdoria quake, said minister Brandvik")
+    index = stories.StoryIndex()
+    day = 24 * 3600.0
+    index.add("a", "st-1", vec, ts=400 * day)
+    index.add("b", "st-1", vec, ts=401 * day)
+    assert index.best_story(vec, ts=400.5 * day)[0] == "st-1"  # inside its span
+    assert index.best_story(vec, ts=399.5 * day)[0] == "st-1"  # within the grace before it
+    assert index.best_story(vec, ts=397 * day) is None
+    assert index.best_story(vec, ts=10 * day) is None

@@ -151,7 +151,8 @@ class StoryIndex:
     def best_story(self, vector: Mapping[str, float], ts: float | None = None
                    ) -> tuple[str, float] | None:
         """Most similar live story at or above the threshold (ties to the smallest id); with
-        a publish time `ts`, a story idle for over `GRACE_SECONDS` scores less."""
+        a publish time `ts`, a story more than `GRACE_SECONDS` from it (after its newest
+        member or before its first) scores less."""
         probes = sorted(vector.items(), key=lambda kv: (-kv[1], kv[0]))[: self.probe_terms]
         shared: Counter[str] = Counter()
         for term, _ in probes:
@@ -169,8 +170,13 @@ class StoryIndex:
             get = story.centroid.get
             dot = sum([weight * get(term, 0.0) for term, weight in live])
             score = dot / (math.sqrt(max(story.squares, 0.0)) or 1.0)
-            if ts is not None and ts - story.last_ts > GRACE_SECONDS:
-                score *= math.exp((GRACE_SECONDS - ts + story.last_ts) / DECAY_SECONDS)
+            if ts is not None:
+                # Distance to the story's span of publish times, either side: an article
+                # arriving late (published before the story's first member) fades as one
+                # published after its last does.
+                idle = ts - story.last_ts if ts > story.last_ts else story.first_ts - ts
+                if idle > GRACE_SECONDS:
+                    score *= math.exp((GRACE_SECONDS - idle) / DECAY_SECONDS)
             if score >= self.threshold and (best is None or score > best[1]):
                 best = (story_id, score)
         return best

@@ -1,0 +1,127 @@
+"""`wirestream eval events-dedup` through the running pipeline: publish the articles to a real
+broker, let a worker process them, and score what consumers read with the eval's own scorer.
+
+    python bench/score_events_dedup_pipeline.py ../shared/corpora/world-news-2015-2020.jsonl \
+        [--pairs tests/data/gold/event-pairs.jsonl]
+
+Articles are published as producers would (JSON, keyed by article id) in publish-date order
+with local disorder (each moved up to 5 places, seeded), as `score_events_pipeline.py` does.
+Every mention on `events.mentions` (read_committed) is one candidate: its canonical event id,
+the actors of that event on `events.enriched`, the mention's code, status and evidence, and
+the story its article's outcome names. Groups, splits, over-merges and the judged pairs are
+then counted by `pipeline.evaluation.event_identity`, exactly as in-process. Uses the local
+broker unless KAFKA_BOOTSTRAP_SERVERS is set; prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.score_events_pipeline import publish_order  # noqa: E402
+from pipeline import topics  # noqa: E402
+from pipeline.adapters.client import wait_for_outcomes  # noqa: E402
+from pipeline.adapters.kafka_io import ensure_topics, publish, read_topic  # noqa: E402
+from pipeline.broker import broker_status, start_broker, stop_broker  # noqa: E402
+from pipeline.evaluation.dedup import _article_fields, load_labelled  # noqa: E402
+from pipeline.evaluation.event_identity import load_pairs, pair_scores, score  # noqa: E402
+from pipeline.settings import WirestreamSettings  # noqa: E402
+from schemas.records import (  # noqa: E402
+    Article,
+    ArticleOutcome,
+    ArticleRef,
+    EnrichedEvent,
+    EventCandidate,
+    EventMention,
+    ExtractedEvent,
+)
+from tests.support.workers import WorkerProcess  # noqa: E402
+
+
+def candidates(settings: WirestreamSettings) -> list[EventCandidate]:
+    """Every mention consumers read, as the candidate the article stage had emitted."""
+    names = topics.TopicNames(settings.topic_prefix)
+    stories: dict[str, str | None] = {}
+    for _, value in read_topic(settings, names[topics.ARTICLES_OUTCOMES], timeout=30):
+        outcome = ArticleOutcome.model_validate_json(value)
+        if outcome.article_id is not None:
+            stories[outcome.article_id] = outcome.story_id
+    events: dict[str, EnrichedEvent] = {}
+    for _, value in read_topic(settings, names[topics.EVENTS_ENRICHED], timeout=30):
+        event = EnrichedEvent.model_validate_json(value)
+        events[event.event_id] = event
+    found: list[EventCandidate] = []
+    for _, value in read_topic(settings, names[topics.EVENTS_MENTIONS], timeout=30):
+        mention = EventMention.model_validate_json(value)
+        event = events.get(mention.event_id)
+        if event is None:
+            continue
+        found.append(EventCandidate(
+            event_id=mention.event_id, mention_id=mention.mention_id,
+            event=ExtractedEvent(source=event.source, target=event.target, code=mention.code,
+                                 status=mention.status, location=event.location,
+                                 date_start=event.date_start, date_end=event.date_end,
+                                 evidence=mention.evidence, confidence=mention.confidence),
+            article=ArticleRef(id=mention.article_id, source=mention.source, url=mention.url),
+            published_at=mention.published_at, story_id=stories.get(mention.article_id),
+            input_ref="", ingest_ts=0.0))
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("labelled", type=Path)
+    parser.add_argument("--pairs", type=Path)
+    args = parser.parse_args()
+    base = WirestreamSettings()
+    started = False
+    if not base.bootstrap_servers:
+        started = broker_status() is None
+        base = base.model_copy(update={"bootstrap_servers": start_broker().bootstrap_servers})
+    try:
+        print(json.dumps(score_file(base, args.labelled, args.pairs, random.Random(7))))  # noqa: S311
+    finally:
+        if started:
+            stop_broker()
+
+
+def score_file(base: WirestreamSettings, labelled: Path, pairs: Path | None,
+               rng: random.Random) -> dict:
+    rows = load_labelled(labelled)
+    by_id = {str(row["id"]): row for row in rows.good}
+    articles = [Article.model_validate(_article_fields(row)) for row in rows.good]
+    tag = uuid.uuid4().hex[:8]
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = base.model_copy(update={
+            "topic_prefix": f"evdedup{tag}.", "app_id": f"wirestream-evdedup-{tag}",
+            "data_dir": str(Path(tmp) / "worker"), "metrics_port": 0})
+        ensure_topics(settings)
+        worker = WorkerProcess(settings, Path(tmp) / "worker.log").start()
+        try:
+            order = publish_order(articles, rng)
+            raw = topics.TopicNames(settings.topic_prefix)[topics.ARTICLES_RAW]
+            sent = publish(settings, raw, [(a.id.encode(), a.model_dump_json().encode())
+                                           for a in order])
+            wait_for_outcomes(settings, sent, timeout=1800)
+            time.sleep(settings.event_update_interval_seconds
+                       + 2 * settings.commit_interval_seconds)
+            found = [(by_id.get(c.article.id, {}), c) for c in candidates(settings)]
+        finally:
+            worker.stop()
+    result = {**score(found), "articles": len(rows.good), "bad_rows": len(rows.bad),
+              "file": str(labelled), "path": "pipeline"}
+    if pairs is not None:
+        result.update(pair_scores(load_pairs(pairs), found))
+    return result
+
+
+if __name__ == "__main__":
+    main()
