@@ -153,7 +153,8 @@ class EnrichedEvent(_Record):
     """A canonical event on `events.enriched`, keyed by `event_id` (compacted topic)."""
 
     schema_version: int = SCHEMA_VERSION
-    event_id: str = Field(description="Stable id from (source, target, root, location, day)")
+    event_id: str = Field(description="Stable id from (source, target, root, status, day); "
+                          "never changes once announced")
     source: Actor | None = None
     target: Actor | None = None
     code: CameoCode
