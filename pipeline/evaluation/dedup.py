@@ -151,6 +151,15 @@ def evaluate(rows: Sequence[dict[str, Any]], settings: WirestreamSettings | None
     if on_article is not None:
         on_article(len(arrived), len(arrived))
     ordered = [row for n, (_, row) in enumerate(arrived) if n not in rejected]
+    return {"articles": len(rows), "rejected": len(rejected), **score_outcomes(ordered, outcomes),
+            "articles_per_second": round(len(rows) / elapsed, 1) if elapsed else None}
+
+
+def score_outcomes(ordered: Sequence[dict[str, Any]],
+                   outcomes: dict[str, ArticleOutcome]) -> dict[str, Any]:
+    """Near-duplicate and story scores of the outcomes consumers read, one per article of
+    `ordered` (the labelled rows that were accepted): in-process or from a live worker's
+    `articles.outcomes` (`bench/score_dedup_pipeline.py`)."""
     ids = [str(r["id"]) for r in ordered]
     gold_dup = [r.get("dup_group") for r in ordered]
     duplicate_of = {a: o.duplicate_of for a, o in outcomes.items() if o.duplicate_of}
@@ -163,7 +172,6 @@ def evaluate(rows: Sequence[dict[str, Any]], settings: WirestreamSettings | None
     gold_stories = [r.get("story") or f"__single__{r['id']}" for r in ordered]
     story = bcubed_scores(stories, gold_stories)
     return {
-        "articles": len(rows), "rejected": len(rejected),
         "duplicates_predicted": len(duplicate_of),
         "takeovers": sum(1 for o in outcomes.values() if o.supersedes),
         "direct_pair_precision": round(direct["precision"], 4),
@@ -175,7 +183,6 @@ def evaluate(rows: Sequence[dict[str, Any]], settings: WirestreamSettings | None
         "story_precision": round(story["precision"], 4), "story_recall": round(story["recall"], 4),
         "story_f1": round(story["f1"], 4), "stories_predicted": len(set(stories)),
         "stories_gold": len(set(gold_stories)),
-        "articles_per_second": round(len(rows) / elapsed, 1) if elapsed else None,
     }
 
 
