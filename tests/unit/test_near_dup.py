@@ -78,3 +78,32 @@ def test_containment_catches_a_copy_cut_to_half():
     assert RULE.accepts(0.3, 100, 35)
     assert not RULE.accepts(0.3, 100, 100)
     assert not RULE.accepts(0.1, 1000, 10)
+
+
+def test_candidates_are_exactly_the_ids_sharing_a_band_through_adds_and_removes():
+    # The compact buckets (an id alone, else a set; keyed by the band's hash) give what a
+    # plain band -> set-of-ids table gives, as ids come and go.
+    rng = seeded(5)
+    params = near_dup.LshParams(bands=8, rows=2)
+    pool = [rng.randrange(4) for _ in range(64)]  # few values: many shared bands
+    sigs = {f"a{i}": tuple(rng.choice(pool) for _ in range(params.num_perm)) for i in range(40)}
+    index = near_dup.LshIndex(params)
+    live: dict[str, tuple[int, ...]] = {}
+
+    def expected(sig):
+        return {i for i, s in live.items() if any(
+            s[b * 2:(b + 1) * 2] == sig[b * 2:(b + 1) * 2] for b in range(params.bands))}
+
+    for n, (item, sig) in enumerate(sigs.items()):
+        index.add(item, sig)
+        live[item] = sig
+        if n % 3 == 2:
+            gone = sorted(live)[n % len(live)]
+            assert index.remove(gone)
+            del live[gone]
+        probe = sigs[f"a{(n * 7) % len(sigs)}"]
+        assert expected(probe) <= index.candidates(probe)
+        assert index.signature_of(item) == (sig if item in live else None)
+    for item in list(live):
+        index.remove(item)
+    assert all(not buckets for buckets in index._buckets)

@@ -19,7 +19,6 @@ import hashlib
 import re
 import sys
 from array import array
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import rensa
@@ -113,13 +112,20 @@ class MatchRule:
 
 
 class LshIndex:
-    """Banded MinHash LSH over ids; exact similarity check of every bucket-mate."""
+    """Banded MinHash LSH over ids; exact similarity check of every bucket-mate.
+
+    Kept compact, since a worker holds days of news (2026-12-03, world news: 26 KB per
+    indexed article before, the LSH part 15 KB of it): a signature is stored as a packed
+    uint32 array, a band's bucket is keyed by the hash of its values (a collision only adds
+    a candidate, which the similarity check then weighs), and a bucket of one id holds the
+    id itself, not a set.
+    """
 
     def __init__(self, params: LshParams | None = None) -> None:
         self.params = params or LshParams()
-        self._sigs: dict[str, Signature] = {}
+        self._sigs: dict[str, array] = {}
         self._sizes: dict[str, int] = {}
-        self._buckets: list[dict[Signature, set[str]]] = [{} for _ in range(self.params.bands)]
+        self._buckets: list[dict[int, str | set[str]]] = [{} for _ in range(self.params.bands)]
         rows = self.params.rows
         self._slices = [slice(b * rows, (b + 1) * rows) for b in range(self.params.bands)]
 
@@ -129,9 +135,10 @@ class LshIndex:
     def __contains__(self, item_id: object) -> bool:
         return item_id in self._sigs
 
-    def _bands(self, sig: Signature) -> Iterable[tuple[dict[Signature, set[str]], Signature]]:
-        for buckets, band in zip(self._buckets, self._slices, strict=True):
-            yield buckets, sig[band]
+    def _keys(self, sig: Signature) -> list[int]:
+        """The bucket key of each band (a band's values as a tuple, hashed)."""
+        values = sig if isinstance(sig, tuple) else tuple(sig)
+        return [hash(values[band]) for band in self._slices]
 
     def add(self, item_id: str, sig: Signature, size: int = 0) -> None:
         """Index `sig` (of a `size`-shingle set) under `item_id`; re-adding replaces it."""
@@ -139,10 +146,17 @@ class LshIndex:
             raise ValueError(f"signature has {len(sig)} values, index wants {self.params.num_perm}")
         if item_id in self._sigs:
             self.remove(item_id)
-        self._sigs[item_id] = sig
+        self._sigs[item_id] = array("I", sig)
         self._sizes[item_id] = size
-        for buckets, key in self._bands(sig):
-            buckets.setdefault(key, set()).add(item_id)
+        for buckets, key in zip(self._buckets, self._keys(sig), strict=True):
+            members = buckets.get(key)
+            if members is None:
+                buckets[key] = item_id
+            elif isinstance(members, str):
+                if members != item_id:
+                    buckets[key] = {members, item_id}
+            else:
+                members.add(item_id)
 
     def remove(self, item_id: str) -> bool:
         """Forget `item_id`; empty buckets are dropped so memory follows the live set."""
@@ -150,20 +164,31 @@ class LshIndex:
         if sig is None:
             return False
         del self._sizes[item_id]
-        for buckets, key in self._bands(sig):
+        for buckets, key in zip(self._buckets, self._keys(sig), strict=True):
             members = buckets.get(key)
-            if members is not None:
-                members.discard(item_id)
-                if not members:
+            if members is None:
+                continue
+            if isinstance(members, str):
+                if members == item_id:
                     del buckets[key]
+                continue
+            members.discard(item_id)
+            if len(members) == 1:
+                buckets[key] = next(iter(members))
+            elif not members:
+                del buckets[key]
         return True
 
     def candidates(self, sig: Signature) -> set[str]:
-        """Ids sharing at least one band with `sig`."""
+        """Ids sharing at least one band with `sig` (and, rarely, a hash collision)."""
         found: set[str] = set()
-        for buckets, band in zip(self._buckets, self._slices, strict=True):
-            members = buckets.get(sig[band])
-            if members:
+        for buckets, key in zip(self._buckets, self._keys(sig), strict=True):
+            members = buckets.get(key)
+            if members is None:
+                continue
+            if isinstance(members, str):
+                found.add(members)
+            else:
                 found |= members
         return found
 
@@ -181,4 +206,5 @@ class LshIndex:
         return best
 
     def signature_of(self, item_id: str) -> Signature | None:
-        return self._sigs.get(item_id)
+        sig = self._sigs.get(item_id)
+        return tuple(sig) if sig is not None else None
