@@ -19,18 +19,13 @@ import argparse
 import json
 import random
 import sys
-import tempfile
-import time
-import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.score_events_pipeline import publish_order  # noqa: E402
+from bench.pipeline_scoring import broker, worker_run  # noqa: E402
 from pipeline import topics  # noqa: E402
-from pipeline.adapters.client import wait_for_outcomes  # noqa: E402
-from pipeline.adapters.kafka_io import ensure_topics, publish, read_topic  # noqa: E402
-from pipeline.broker import broker_status, start_broker, stop_broker  # noqa: E402
+from pipeline.adapters.kafka_io import read_topic  # noqa: E402
 from pipeline.evaluation.dedup import _article_fields, load_labelled  # noqa: E402
 from pipeline.evaluation.event_identity import load_pairs, pair_scores, score  # noqa: E402
 from pipeline.settings import WirestreamSettings  # noqa: E402
@@ -43,7 +38,6 @@ from schemas.records import (  # noqa: E402
     EventMention,
     ExtractedEvent,
 )
-from tests.support.workers import WorkerProcess  # noqa: E402
 
 
 def candidates(settings: WirestreamSettings) -> list[EventCandidate]:
@@ -81,16 +75,8 @@ def main() -> None:
     parser.add_argument("labelled", type=Path)
     parser.add_argument("--pairs", type=Path)
     args = parser.parse_args()
-    base = WirestreamSettings()
-    started = False
-    if not base.bootstrap_servers:
-        started = broker_status() is None
-        base = base.model_copy(update={"bootstrap_servers": start_broker().bootstrap_servers})
-    try:
+    with broker() as base:
         print(json.dumps(score_file(base, args.labelled, args.pairs, random.Random(7))))  # noqa: S311
-    finally:
-        if started:
-            stop_broker()
 
 
 def score_file(base: WirestreamSettings, labelled: Path, pairs: Path | None,
@@ -98,24 +84,9 @@ def score_file(base: WirestreamSettings, labelled: Path, pairs: Path | None,
     rows = load_labelled(labelled)
     by_id = {str(row["id"]): row for row in rows.good}
     articles = [Article.model_validate(_article_fields(row)) for row in rows.good]
-    tag = uuid.uuid4().hex[:8]
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = base.model_copy(update={
-            "topic_prefix": f"evdedup{tag}.", "app_id": f"wirestream-evdedup-{tag}",
-            "data_dir": str(Path(tmp) / "worker"), "metrics_port": 0})
-        ensure_topics(settings)
-        worker = WorkerProcess(settings, Path(tmp) / "worker.log").start()
-        try:
-            order = publish_order(articles, rng)
-            raw = topics.TopicNames(settings.topic_prefix)[topics.ARTICLES_RAW]
-            sent = publish(settings, raw, [(a.id.encode(), a.model_dump_json().encode())
-                                           for a in order])
-            wait_for_outcomes(settings, sent, timeout=1800)
-            time.sleep(settings.event_update_interval_seconds
-                       + 2 * settings.commit_interval_seconds)
-            found = [(by_id.get(c.article.id, {}), c) for c in candidates(settings)]
-        finally:
-            worker.stop()
+    with worker_run(base, articles, rng, name="evdedup", timeout=1800, settle=True) as (
+            settings, _, _):
+        found = [(by_id.get(c.article.id, {}), c) for c in candidates(settings)]
     result = {**score(found), "articles": len(rows.good), "bad_rows": len(rows.bad),
               "file": str(labelled), "path": "pipeline"}
     if pairs is not None:

@@ -18,27 +18,16 @@ import argparse
 import json
 import random
 import sys
-import tempfile
-import time
-import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.pipeline_scoring import broker, worker_run  # noqa: E402
 from pipeline import topics  # noqa: E402
-from pipeline.adapters.client import wait_for_outcomes  # noqa: E402
-from pipeline.adapters.kafka_io import ensure_topics, publish, read_topic  # noqa: E402
-from pipeline.broker import broker_status, start_broker, stop_broker  # noqa: E402
+from pipeline.adapters.kafka_io import read_topic  # noqa: E402
 from pipeline.evaluation.events import load_gold, score  # noqa: E402
 from pipeline.settings import WirestreamSettings  # noqa: E402
-from schemas.records import Article, EnrichedEvent, EventMention, ExtractedEvent  # noqa: E402
-from tests.support.workers import WorkerProcess  # noqa: E402
-
-
-def publish_order(articles: list[Article], rng: random.Random) -> list[Article]:
-    ordered = sorted(articles, key=lambda a: (a.published_at, a.id))
-    keys = [i + rng.uniform(0, 5) for i in range(len(ordered))]
-    return [a for _, a in sorted(zip(keys, ordered, strict=True), key=lambda kv: kv[0])]
+from schemas.records import EnrichedEvent, EventMention, ExtractedEvent  # noqa: E402
 
 
 def predictions(settings: WirestreamSettings) -> dict[str, list[ExtractedEvent]]:
@@ -64,42 +53,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("gold", type=Path, nargs="+")
     args = parser.parse_args()
-    base = WirestreamSettings()
-    started = False
-    if not base.bootstrap_servers:
-        started = broker_status() is None
-        base = base.model_copy(update={"bootstrap_servers": start_broker().bootstrap_servers})
-    try:
+    with broker() as base:
         for gold in args.gold:
             print(json.dumps(score_file(base, gold, random.Random(7))))  # noqa: S311
-    finally:
-        if started:
-            stop_broker()
 
 
 def score_file(base: WirestreamSettings, gold: Path, rng: random.Random) -> dict:
     """Publish the gold file's articles, let a worker process them, score what it emitted."""
     records = load_gold(gold)
-    tag = uuid.uuid4().hex[:8]
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = base.model_copy(update={
-            "topic_prefix": f"score{tag}.", "app_id": f"wirestream-score-{tag}",
-            "data_dir": str(Path(tmp) / "worker"), "metrics_port": 0})
-        ensure_topics(settings)
-        worker = WorkerProcess(settings, Path(tmp) / "worker.log").start()
-        try:
-            order = publish_order([a for a, _ in records], rng)
-            raw = topics.TopicNames(settings.topic_prefix)[topics.ARTICLES_RAW]
-            sent = publish(settings, raw, [(a.id.encode(), a.model_dump_json().encode())
-                                           for a in order])
-            wait_for_outcomes(settings, sent, timeout=600)
-            # Throttled updates flush within the update interval; the commit makes them
-            # visible: wait for both before reading.
-            time.sleep(settings.event_update_interval_seconds
-                       + 2 * settings.commit_interval_seconds)
-            found = predictions(settings)
-        finally:
-            worker.stop()
+    with worker_run(base, [a for a, _ in records], rng, name="score", settle=True) as (
+            settings, _, _):
+        found = predictions(settings)
     scores = score(records, lambda article: found.get(article.id, []))
     return {**scores.summary(), "file": str(gold), "path": "pipeline"}
 
