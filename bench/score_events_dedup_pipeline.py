@@ -90,7 +90,8 @@ def score_file(base: WirestreamSettings, labelled: Path, pairs: Path | None,
     result = {**score(found), "articles": len(rows.good), "bad_rows": len(rows.bad),
               "file": str(labelled), "path": "pipeline"}
     if pairs is not None:
-        result.update(pair_scores(load_pairs(pairs), found))
+        judged = load_pairs(pairs)
+        result.update(pair_scores(judged.good, found), pairs_bad_rows=len(judged.bad))
     return result
 
 

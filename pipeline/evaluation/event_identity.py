@@ -31,6 +31,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pipeline.evaluation.dedup import _article_fields, _now, arrival_order, load_labelled
+from pipeline.evaluation.rows import Rows, read_rows
 from pipeline.settings import WirestreamSettings
 from pipeline.stages.articles import ArticleStage
 from pipeline.stages.extractors import load_extractor
@@ -103,10 +104,17 @@ def score(pairs: Sequence[tuple[dict[str, Any], EventCandidate]], *, span_days: 
     }
 
 
-def load_pairs(path: Path) -> list[dict[str, Any]]:
-    """The judged mention pairs of a pairs file (one JSON object per line)."""
-    with path.open(encoding="utf-8") as lines:
-        return [json.loads(line) for line in lines if line.strip()]
+def load_pairs(path: Path) -> Rows[dict[str, Any]]:
+    """The judged mention pairs of a pairs file; a row missing a field is reported."""
+    return read_rows(path, _checked_pair)
+
+
+def _checked_pair(raw: dict[str, Any]) -> dict[str, Any]:
+    for key in ("source", "target", "root", "same"):
+        raw[key]  # noqa: B018 - a KeyError names the missing field
+    for side in ("a", "b"):
+        raw[side]["article"], raw[side]["sentence_start"]  # noqa: B018
+    return raw
 
 
 def pair_scores(gold: Sequence[dict[str, Any]],
@@ -151,7 +159,10 @@ def run(labelled: Path, console: Console, *, seed: int = 7,
     found = candidates_in_arrival_order(rows.good, seed=seed)
     result = {**score(found), "articles": len(rows.good), "bad_rows": len(rows.bad)}
     if pairs is not None:
-        result.update(pair_scores(load_pairs(pairs), found))
+        judged = load_pairs(pairs)
+        if judged.bad:
+            console.print(f"[yellow]{pairs.name}: {judged.summary()}[/]")
+        result.update(pair_scores(judged.good, found), pairs_bad_rows=len(judged.bad))
     table = Table(title=f"one real event, one record: {labelled.name} "
                         f"({result['articles']} articles)")
     table.add_column("measure")

@@ -1,6 +1,7 @@
 """`wirestream eval events-dedup`: groups told by several outlets, their canonical events,
 what split them; and the whole path through the worker's stages on a small file."""
 
+import json
 from datetime import UTC, date, datetime, timedelta
 
 from pipeline.evaluation.event_identity import candidates_in_arrival_order, score
@@ -89,3 +90,14 @@ def test_the_judged_pairs_reference_real_articles_and_say_why_two_differ() -> No
             assert ref["article"] in bodies
             assert 0 <= ref["sentence_start"] < len(bodies[ref["article"]]["body"])
         assert judged["same"] or judged["note"]  # a distinct pair says what the two are
+
+
+def test_a_judged_pair_missing_a_field_is_reported_not_scored(tmp_path) -> None:
+    from pipeline.evaluation.event_identity import load_pairs
+
+    good = {"source": "EGY", "target": "ISR", "root": "11", "same": True,
+            "a": {"article": "x", "sentence_start": 0}, "b": {"article": "y", "sentence_start": 0}}
+    path = tmp_path / "pairs.jsonl"
+    path.write_text("\n".join([json.dumps(good), json.dumps({**good, "b": {"article": "y"}})]))
+    rows = load_pairs(path)
+    assert rows.good == [good] and [n for n, _ in rows.bad] == [2]

@@ -18,11 +18,11 @@ from spacy.tokens import Token
 
 from pipeline.reference import cameo
 from pipeline.steps.clauses.parse import lemma
-
-if TYPE_CHECKING:
-    from pipeline.steps.clauses.roles import ParsedSentence
 from pipeline.steps.extraction.actors import Phrase
 from pipeline.steps.extraction.verbs import VerbEntry, VerbMatch
+
+if TYPE_CHECKING:  # roles imports this module
+    from pipeline.steps.clauses.roles import ParsedSentence
 
 SPEECH = frozenset({"say", "tell", "state", "announce", "declare", "add", "insist", "claim",
                     "assert", "argue", "warn", "deny", "tweet", "write", "reply", "respond",
