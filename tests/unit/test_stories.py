@@ -44,7 +44,7 @@ def test_remove_empties_story_state():
     vec = stories.features("Launch", "Zephyra satellite launched from Cape Lorne by Aurelia")
     index.add("x", "st-1", vec)
     assert index.story_count == 1
-    assert index.remove("x")
+    assert index.remove("x", vec)
     assert index.story_count == 0 and len(index) == 0
     assert index._postings == {}
     assert index.best_story(vec) is None
@@ -91,3 +91,25 @@ def test_a_report_published_long_before_a_story_does_not_join_it_when_it_arrives
     assert index.best_story(vec, ts=399.5 * day)[0] == "st-1"  # within the grace before it
     assert index.best_story(vec, ts=397 * day) is None
     assert index.best_story(vec, ts=10 * day) is None
+
+
+def test_members_share_vectors_without_changing_them():
+    # The index keeps the caller's vectors by reference (memory): adding and removing
+    # members must leave them as they were and the centroid must follow the live members.
+    index = stories.StoryIndex()
+    a = stories.features("Launch", "Zephyra satellite launched from Cape Lorne by Aurelia")
+    b = stories.features("Launch", "Aurelia's Zephyra rocket lifted off from Cape Lorne")
+    a_before, b_before = dict(a), dict(b)
+    index.add("a", "st-1", a)
+    index.add("b", "st-1", b)
+    assert a == a_before and b == b_before
+    assert index.best_story(b) is not None
+    index.remove("a", a)
+    assert a == a_before and b == b_before
+    story = index._stories["st-1"]
+    assert story.centroid == __import__("pytest").approx(b)
+    assert story.squares == __import__("pytest").approx(sum(w * w for w in b.values()))
+    # Each term's posting is back to the lone story id it started as.
+    assert set(index._postings) == set(b) and set(index._postings.values()) == {"st-1"}
+    index.remove("b", b)
+    assert index._postings == {} and index.story_count == 0

@@ -22,6 +22,7 @@ import heapq
 from collections.abc import MutableMapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from sys import intern
 from typing import Any
 
 from pipeline.steps.article_dedup import near_dup, stories
@@ -30,6 +31,12 @@ from schemas.records import Article, ArticleSketch
 
 StoredEntry = dict[str, Any]  # the JSON object a store holds per article
 _MAX_TAKEOVERS = 8  # bound on following copy_of links (each takeover adds one)
+
+
+def _interned(terms: dict[str, float]) -> dict[str, float]:
+    """The vector with its words interned: a worker holds days of vectors, decoded from
+    records and changelogs as fresh strings; interned, each word is stored once."""
+    return {intern(term): weight for term, weight in terms.items()}
 
 
 def _utc(ts: float) -> datetime:
@@ -150,6 +157,8 @@ class ArticleIndex:
         self._days = EventDays()
         self._expiry: list[tuple[float, str]] = []  # (arrived_ts, id), earliest first
         self.clock = float("-inf")  # latest arrival seen
+        for stored in self.store.values():  # same content, the words shared (`_interned`)
+            stored["terms"] = _interned(stored["terms"])
         entries = [(k, IndexedArticle.from_store(v)) for k, v in self.store.items()]
         for article_id, entry in sorted(entries, key=lambda kv: (kv[1].arrived_ts, kv[0])):
             self._index(article_id, entry, near_dup.decode_signature(entry.signature))
@@ -202,13 +211,14 @@ class ArticleIndex:
                                 days=days)
             return self._take_over(article.id, root_id, root, sk, sig, ts, arrived,
                                    days, added)
-        story_id = self._stories.assign(article.id, sk.terms, ts)
+        terms = _interned(sk.terms)
+        story_id = self._stories.assign(article.id, terms, ts)
         reference_ts = story_day(self._stories.first_published(story_id), ts)
         days, added = self._days_of(article.id, story_id, mentions,
                                     ts if reference_ts is None else reference_ts)
         entry = IndexedArticle(published_ts=ts, arrived_ts=arrived, fingerprint=sk.fingerprint,
                                signature=sk.signature, shingles=sk.shingles, story_id=story_id,
-                               terms=sk.terms, reference_ts=reference_ts, days=tuple(added))
+                               terms=terms, reference_ts=reference_ts, days=tuple(added))
         self.store[article.id] = entry.to_store()
         self._index(article.id, entry, sig)
         return Decision(None, None, story_id, _utc(entry.reference), days=days)
@@ -248,8 +258,9 @@ class ArticleIndex:
         already announced so none is announced twice."""
         entry = IndexedArticle(published_ts=ts, arrived_ts=arrived, fingerprint=sk.fingerprint,
                                signature=sk.signature, shingles=sk.shingles,
-                               story_id=root.story_id, terms=sk.terms, supersedes=root_id,
-                               reference_ts=root.reference, days=tuple(added))
+                               story_id=root.story_id, terms=_interned(sk.terms),
+                               supersedes=root_id, reference_ts=root.reference,
+                               days=tuple(added))
         self.store[article_id] = entry.to_store()
         self.store[root_id] = {**self.store[root_id], "of": article_id}
         self._index(article_id, entry, sig)
@@ -272,7 +283,7 @@ class ArticleIndex:
                 continue  # stale heap item: already gone or re-recorded later
             del self.store[article_id]
             self._lsh.remove(article_id)
-            self._stories.remove(article_id)
+            self._stories.remove(article_id, entry.terms)
             self._days.remove(article_id)
             if self._exact.get(entry.fingerprint) == article_id:
                 del self._exact[entry.fingerprint]

@@ -138,7 +138,9 @@ class LshIndex:
     def _keys(self, sig: Signature) -> list[int]:
         """The bucket key of each band (a band's values as a tuple, hashed)."""
         values = sig if isinstance(sig, tuple) else tuple(sig)
-        return [hash(values[band]) for band in self._slices]
+        # 30 bits: a key then fits CPython's smallest int (28 bytes, not 36); the rarer
+        # collisions this adds (one in ~10^9 per band) only add a candidate to weigh.
+        return [hash(values[band]) & 0x3FFFFFFF for band in self._slices]
 
     def add(self, item_id: str, sig: Signature, size: int = 0) -> None:
         """Index `sig` (of a `size`-shingle set) under `item_id`; re-adding replaces it."""

@@ -113,7 +113,10 @@ def story_id_for(article_id: str) -> str:
 
 @dataclass
 class _Story:
-    centroid: Vector = field(default_factory=dict)
+    # A one-member story's centroid *is* that member's vector (most stories have one member,
+    # so a copy would double their memory); it is copied before it first changes.
+    centroid: Mapping[str, float] = field(default_factory=dict)
+    shared: bool = False
     members: int = 0
     last_ts: float = float("-inf")  # publish time of the newest member (event time)
     first_ts: float = float("inf")  # publish time of the earliest member seen
@@ -121,7 +124,13 @@ class _Story:
 
 
 class StoryIndex:
-    """Live stories (centroids) with an inverted index from term to story for candidates."""
+    """Live stories (centroids) with an inverted index from term to story for candidates.
+
+    Memory is per live article (2026-12-03: 6.2 of the article index's 11 KB per article
+    before): members are remembered by story id only, their vectors stay with the caller,
+    which hands the vector back to `remove` (the article index keeps it in its store); a
+    term's posting is the story id itself while one member of one story holds the term.
+    Vectors are read, never changed: a story may share its first member's."""
 
     def __init__(self, threshold: float = 0.22, probe_terms: int = 12,
                  max_candidates: int = 8) -> None:
@@ -129,8 +138,8 @@ class StoryIndex:
         self.probe_terms = probe_terms
         self.max_candidates = max_candidates
         self._stories: dict[str, _Story] = {}
-        self._postings: dict[str, Counter[str]] = {}
-        self._members: dict[str, tuple[str, Vector]] = {}
+        self._postings: dict[str, str | Counter[str]] = {}
+        self._members: dict[str, str] = {}
 
     def __len__(self) -> int:
         return len(self._members)
@@ -145,8 +154,7 @@ class StoryIndex:
         return story.first_ts if story is not None and story.first_ts != float("inf") else None
 
     def story_of(self, article_id: str) -> str | None:
-        member = self._members.get(article_id)
-        return member[0] if member else None
+        return self._members.get(article_id)
 
     def best_story(self, vector: Mapping[str, float], ts: float | None = None
                    ) -> tuple[str, float] | None:
@@ -157,7 +165,9 @@ class StoryIndex:
         shared: Counter[str] = Counter()
         for term, _ in probes:
             posting = self._postings.get(term)
-            if posting:
+            if isinstance(posting, str):
+                shared[posting] += 1
+            elif posting:
                 shared.update(posting.keys())
         # Score only the stories sharing the most probe terms (one popular name can sit in
         # hundreds of live stories; scoring them all dominated the stage's cost).
@@ -190,48 +200,85 @@ class StoryIndex:
     def add(self, article_id: str, story_id: str, vector: Mapping[str, float],
             ts: float | None = None) -> None:
         """Record a member published at `ts` (also on rebuild, with the stored story id).
-        Expiry removes oldest first, so a replay gives the same `last_ts` (newest member)."""
+        Expiry removes oldest first, so a replay gives the same `last_ts` (newest member).
+        `vector` is kept by reference, not copied: the caller must not change it."""
         if article_id in self._members:
-            self.remove(article_id)
-        story = self._stories.setdefault(story_id, _Story())
+            raise ValueError(f"{article_id} is a member already; remove it first")
+        story = self._stories.get(story_id)
+        if story is None:
+            story = self._stories[story_id] = _Story(
+                centroid=vector, shared=True,
+                squares=sum(weight * weight for weight in vector.values()))
+        else:
+            centroid = self._own_centroid(story)
+            for term, weight in vector.items():
+                old = centroid.get(term, 0.0)
+                centroid[term] = old + weight
+                story.squares += (old + weight) ** 2 - old * old
         story.members += 1
         if ts is not None and ts > story.last_ts:
             story.last_ts = ts
         if ts is not None and ts < story.first_ts:
             story.first_ts = ts
-        for term, weight in vector.items():
-            old = story.centroid.get(term, 0.0)
-            story.centroid[term] = old + weight
-            story.squares += (old + weight) ** 2 - old * old
-            posting = self._postings.get(term)
-            if posting is None:  # not setdefault: it would build a Counter every time
-                posting = self._postings[term] = Counter()
-            posting[story_id] += 1
-        self._members[article_id] = (story_id, dict(vector))
+        postings = self._postings
+        for term in vector:
+            posting = postings.get(term)
+            if posting is None:
+                postings[term] = story_id
+            elif isinstance(posting, str):
+                postings[term] = Counter({posting: 1}) if posting != story_id else \
+                    Counter({posting: 2})
+                if posting != story_id:
+                    postings[term][story_id] += 1  # type: ignore[index]
+            else:
+                posting[story_id] += 1
+        self._members[article_id] = story_id
 
-    def remove(self, article_id: str) -> bool:
-        """Take a member out of its story's centroid; drop the story when it empties."""
-        member = self._members.pop(article_id, None)
-        if member is None:
+    @staticmethod
+    def _own_centroid(story: _Story) -> dict[str, float]:
+        """The story's centroid as its own dict (copied from the first member on a change)."""
+        if story.shared:
+            story.centroid = dict(story.centroid)
+            story.shared = False
+        return story.centroid  # type: ignore[return-value]
+
+    def remove(self, article_id: str, vector: Mapping[str, float]) -> bool:
+        """Take a member, whose vector is `vector` (as added), out of its story's centroid;
+        drop the story when it empties."""
+        story_id = self._members.pop(article_id, None)
+        if story_id is None:
             return False
-        story_id, vector = member
         story = self._stories[story_id]
         story.members -= 1
-        for term, weight in vector.items():
-            old = story.centroid.get(term, 0.0)
-            left = old - weight
-            if left > 1e-9:
-                story.centroid[term] = left
-            else:
-                story.centroid.pop(term, None)
-                left = 0.0
-            story.squares += left * left - old * old
-            posting = self._postings[term]
+        if story.members <= 0:
+            del self._stories[story_id]
+        else:
+            centroid = self._own_centroid(story)
+            for term, weight in vector.items():
+                old = centroid.get(term, 0.0)
+                left = old - weight
+                if left > 1e-9:
+                    centroid[term] = left
+                else:
+                    centroid.pop(term, None)
+                    left = 0.0
+                story.squares += left * left - old * old
+        postings = self._postings
+        for term in vector:
+            posting = postings.get(term)
+            if posting is None:
+                continue
+            if isinstance(posting, str):
+                if posting == story_id:
+                    del postings[term]
+                continue
             posting[story_id] -= 1
             if posting[story_id] <= 0:
                 del posting[story_id]
-                if not posting:
-                    del self._postings[term]
-        if story.members <= 0:
-            del self._stories[story_id]
+            if len(posting) == 1:
+                (only, count), = posting.items()
+                if count == 1:
+                    postings[term] = only
+            elif not posting:
+                del postings[term]
         return True

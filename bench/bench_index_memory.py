@@ -1,0 +1,81 @@
+"""Memory the article-dedup index holds per indexed article.
+
+    python bench/bench_index_memory.py CORPUS.jsonl [CORPUS.jsonl ...] [--limit N]
+
+Sketches every article, encodes each sketch as the ingest stage sends it and decodes it as
+the article stage reads it (so the index holds freshly decoded strings, as in the worker),
+then runs `ArticleIndex.decide` over all of them with a plain dict as the store and no
+expiry. Reports, per indexed article: the Python heap retained (tracemalloc) and the
+process's RSS growth (`/proc/self/statm`), plus the rebuild time from the store (what a
+restarted worker does after table recovery).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.bench_extract import load  # noqa: E402
+from pipeline.steps.article_dedup.article_index import ArticleIndex, sketch  # noqa: E402
+from schemas.records import ArticleSketch  # noqa: E402
+
+
+def rss_bytes() -> int:
+    with open("/proc/self/statm", encoding="ascii") as handle:
+        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _fill(articles: list, wire: list[str]) -> tuple[ArticleIndex, float]:
+    """An index over every article (store: a dict, no expiry) and the seconds it took."""
+    index = ArticleIndex({}, window_seconds=1e12)
+    t0 = time.perf_counter()
+    for article, encoded in zip(articles, wire, strict=True):
+        index.decide(article, ArticleSketch.model_validate_json(encoded))
+    return index, time.perf_counter() - t0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("corpora", nargs="+", type=Path)
+    parser.add_argument("--limit", type=int, default=None, help="articles per corpus")
+    args = parser.parse_args()
+    articles = [a for path in args.corpora for a in load(path, args.limit)]
+    wire = [sketch(a).model_dump_json() for a in articles]
+    # Pass 1, untraced: RSS growth and the decision rate; then a rebuild from the store.
+    gc.collect()
+    rss0 = rss_bytes()
+    index, decide_s = _fill(articles, wire)
+    gc.collect()
+    rss = rss_bytes() - rss0
+    t0 = time.perf_counter()
+    index.rebuild()
+    rebuild_s = time.perf_counter() - t0
+    del index
+    gc.collect()
+    # Pass 2, traced: the Python heap the index retains (tracemalloc slows it down).
+    tracemalloc.start(1)
+    heap0 = tracemalloc.get_traced_memory()[0]
+    index, _ = _fill(articles, wire)
+    gc.collect()
+    heap = tracemalloc.get_traced_memory()[0] - heap0
+    tracemalloc.stop()
+    n = len(index)
+    print(json.dumps({
+        "articles": len(articles), "indexed": n, "stories": index.story_count,
+        "heap_kb_per_indexed": round(heap / n / 1024, 2),
+        "rss_growth_kb_per_indexed": round(rss / n / 1024, 2),
+        "decide_per_s": round(len(articles) / decide_s),
+        "rebuild_s": round(rebuild_s, 2),
+    }))
+
+
+if __name__ == "__main__":
+    main()
