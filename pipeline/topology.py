@@ -56,8 +56,10 @@ def create_app(settings: WirestreamSettings, metrics: WirestreamMetrics) -> faus
     topic = {base: app.topic(names[base], key_type=bytes, value_type=bytes)
              for base in topics.ALL_TOPICS + (topics.EVENTS_QUAD if settings.quad_topics else ())}
 
-    # The stages and their state. Tables hold plain JSON values (Faust's changelog format);
-    # each stage derives in-memory indices from its table and rebuilds them on recovery.
+    # The stages and their state. Changelog records are JSON: the article index holds them
+    # decoded (the story index shares their vectors), the event state as bytes (a week of
+    # events: half the memory, stages/events.py); each stage derives in-memory indices from
+    # its table and rebuilds them on recovery.
     ingest_stage = ingest.IngestStage.from_settings(load_extractor(settings.extractor),
                                                     settings, _now)
     warmed = _warm_up(ingest_stage)
@@ -66,7 +68,7 @@ def create_app(settings: WirestreamSettings, metrics: WirestreamMetrics) -> faus
     article_stage = articles.ArticleStage.from_settings(article_table, settings, _now)
     article_table.on_recover(_rebuild(article_stage.rebuild))
     event_table = app.Table(topics.TABLE_EVENT_STATE, default=None, key_type=str,
-                            partitions=settings.partitions)
+                            value_type=bytes, partitions=settings.partitions)
     event_stage = events.EventStage.from_settings(event_table, settings)
     event_table.on_recover(_rebuild(event_stage.rebuild))
 

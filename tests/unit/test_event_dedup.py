@@ -120,3 +120,16 @@ def test_article_refs_are_bounded():
         agg, _ = merge_mention(agg, c, max_article_refs=3)
     assert agg.num_articles == 10
     assert [r.id for r in agg.articles] == ["a0", "a1", "a2"]
+
+
+def test_merging_leaves_the_aggregate_it_was_given_as_it_was():
+    # merge_mention copies shallowly (speed): it must rebuild, never extend, shared lists.
+    [c1] = make_candidates(article("a", "wire"), [event(where=None)], input_ref="r:0:1",
+                           ingest_ts=0)
+    [c2] = make_candidates(article("b", "daily"), [event()], input_ref="r:0:2", ingest_ts=0)
+    first, _ = merge_mention(None, c1, max_article_refs=5)
+    before = first.model_dump()
+    second, _ = merge_mention(first, c2, max_article_refs=5)
+    assert first.model_dump() == before
+    assert [r.id for r in second.articles] == ["a", "b"] and second.sources == ["wire", "daily"]
+    assert second.event.location is not None and first.event.location is None

@@ -257,7 +257,8 @@ def test_a_new_event_goes_out_at_once_and_an_update_waits_for_its_interval():
     [(partition, update)] = stage.due(lambda p: True)
     assert partition == 3 and update.record.revision == 2
     assert (update.record.num_mentions, update.record.num_sources) == (2, 2)
-    assert store[first.event_id]["revision"] == 2 and store[first.event_id]["partition"] == 3
+    stored = json.loads(store[first.event_id])
+    assert stored["revision"] == 2 and stored["partition"] == 3
 
 
 def test_routed_events_also_go_to_their_quad_class_topic_now_and_when_flushed():

