@@ -1,6 +1,6 @@
 """Every figure of the performance question in one run: one broker, the same payloads.
 
-    python bench/bench_suite.py [CORPUS.jsonl] [--limit N] [--loads 10,50,100]
+    python bench/bench_suite.py [CORPUS.jsonl] [--limit N] [--loads 10,20,50,100]
         [--load-seconds S] [--runs R] [--out bench/results] [--readme README.md]
         [--skip ceiling,pipeline,latency,saturation]
 
@@ -56,8 +56,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("corpus", nargs="?", type=Path)
     parser.add_argument("--limit", type=int, default=2000, help="N articles (default 2000)")
-    parser.add_argument("--loads", type=parse_loads, default=parse_loads("10,50,100"),
-                        help="offered loads, articles/s (default 10,50,100)")
+    parser.add_argument("--loads", type=parse_loads, default=parse_loads("10,20,50,100"),
+                        help="offered loads, articles/s (default 10,20,50,100; target at 20)")
     parser.add_argument("--load-seconds", type=float, default=20.0)
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
