@@ -6,7 +6,7 @@ Sketches every article, encodes each sketch as the ingest stage sends it and dec
 the article stage reads it (so the index holds freshly decoded strings, as in the worker),
 then runs `ArticleIndex.decide` over all of them with a plain dict as the store and no
 expiry. Reports, per indexed article: the Python heap retained (tracemalloc) and the
-process's RSS growth (`/proc/self/statm`), plus the rebuild time from the store (what a
+process's RSS growth (VmRSS), plus the rebuild time from the store (what a
 restarted worker does after table recovery).
 
 With `--events`, also the event stage: the event candidates the worker's ingest and article
@@ -34,11 +34,7 @@ from pipeline.settings import WirestreamSettings  # noqa: E402
 from pipeline.stages.events import EventStage  # noqa: E402
 from pipeline.steps.article_dedup.article_index import ArticleIndex, sketch  # noqa: E402
 from schemas.records import ArticleSketch  # noqa: E402
-
-
-def rss_bytes() -> int:
-    with open("/proc/self/statm", encoding="ascii") as handle:
-        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+from tests.support.workers import rss_mib  # noqa: E402
 
 
 def _fill(articles: list, wire: list[str]) -> tuple[ArticleIndex, float]:
@@ -91,10 +87,10 @@ def main() -> None:
     wire = [sketch(a).model_dump_json() for a in articles]
     # Pass 1, untraced: RSS growth and the decision rate; then a rebuild from the store.
     gc.collect()
-    rss0 = rss_bytes()
+    rss0 = rss_mib(os.getpid()) or 0.0
     index, decide_s = _fill(articles, wire)
     gc.collect()
-    rss = rss_bytes() - rss0
+    rss = ((rss_mib(os.getpid()) or 0.0) - rss0) * 1024 * 1024
     t0 = time.perf_counter()
     index.rebuild()
     rebuild_s = time.perf_counter() - t0

@@ -225,11 +225,9 @@ class StoryIndex:
             posting = postings.get(term)
             if posting is None:
                 postings[term] = story_id
-            elif isinstance(posting, str):
-                postings[term] = Counter({posting: 1}) if posting != story_id else \
-                    Counter({posting: 2})
-                if posting != story_id:
-                    postings[term][story_id] += 1  # type: ignore[index]
+            elif isinstance(posting, str):  # a second holder: the posting becomes a Counter
+                counts = postings[term] = Counter({posting: 1})
+                counts[story_id] += 1
             else:
                 posting[story_id] += 1
         self._members[article_id] = story_id
