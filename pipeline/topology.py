@@ -8,7 +8,8 @@
       │ dedup_articles [table article-index]                          (stages/articles.py)
       │   ──► articles.outcomes (processed | duplicate)
       ▼
-    events.candidates (key: canonical event id, N partitions)
+    events.candidates (key: article id, N partitions; one record per article and partition,
+      │   the partition each canonical event id hashes to)
       │ dedup_events [table event-state]: merge, throttle, expire, enrich (stages/events.py)
       ├──► events.enriched (key: event id, compacted; re-emitted, throttled, as counts change)
       └──► events.mentions (key: mention id)
@@ -44,7 +45,7 @@ from pipeline.settings import WirestreamSettings
 from pipeline.stages import articles, events, ingest
 from pipeline.stages.extractors import load_extractor
 from pipeline.stages.outputs import Output
-from schemas.records import EventCandidate, ValidArticle
+from schemas.records import ValidArticle
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +75,8 @@ def create_app(settings: WirestreamSettings, metrics: WirestreamMetrics) -> faus
 
     async def send(outputs: Iterable[Output]) -> None:
         for output in outputs:
-            await topic[output.topic].send(key=output.key.encode(), value=output.encoded())
+            await topic[output.topic].send(key=output.key.encode(), value=output.encoded(),
+                                           partition=output.partition)
             metrics.observe_sent(output, time.time())
 
     @app.agent(topic[topics.ARTICLES_RAW], name=ingest.VALIDATE)
@@ -97,9 +99,9 @@ def create_app(settings: WirestreamSettings, metrics: WirestreamMetrics) -> faus
     @app.agent(topic[topics.EVENTS_CANDIDATES], name=events.NAME)
     async def dedup_events(stream: faust.StreamT) -> None:
         async for event in transactional(app, stream):
-            candidate = EventCandidate.model_validate_json(event.value)
-            result = event_stage.process(candidate, event.message.partition)
-            metrics.observe_event(result)
+            candidates = events.read_candidates(event.value)
+            result = event_stage.process_all(candidates, event.message.partition)
+            metrics.observe_events(result)
             await send(result.outputs)
 
     @app.timer(interval=1.0)

@@ -276,7 +276,9 @@ class ValidArticle(_Record):
 
 
 class EventCandidate(_Record):
-    """One extracted mention on its way to event dedup, keyed by its canonical `event_id`."""
+    """One extracted mention on its way to event dedup: the unit the event stage folds (an
+    `events.candidates` record holds several, `EventCandidates`; workers before 2026-12
+    wrote one of these per record, keyed by its `event_id`, and they are still read)."""
 
     event_id: str
     mention_id: str
@@ -288,5 +290,32 @@ class EventCandidate(_Record):
     ingest_ts: float
 
 
+class CandidateMention(_Record):
+    """One mention in an `EventCandidates` record."""
+
+    event_id: str
+    mention_id: str
+    event: ExtractedEvent
+
+
+class EventCandidates(_Record):
+    """The mentions of one article whose events live in one event-dedup partition, keyed by
+    the article id and sent to that partition (the one Kafka's default partitioner gives each
+    `event_id`): one record per article and partition, the article's fields once."""
+
+    article: ArticleRef
+    published_at: UtcDatetime
+    story_id: str | None = None
+    input_ref: str
+    ingest_ts: float
+    mentions: list[CandidateMention] = Field(min_length=1)
+
+    def candidates(self) -> list[EventCandidate]:
+        return [EventCandidate(event_id=m.event_id, mention_id=m.mention_id, event=m.event,
+                               article=self.article, published_at=self.published_at,
+                               story_id=self.story_id, input_ref=self.input_ref,
+                               ingest_ts=self.ingest_ts) for m in self.mentions]
+
+
 RECORD_MODELS.update({"ValidArticle": ValidArticle, "EventCandidate": EventCandidate,
-                      "ArticleSketch": ArticleSketch})
+                      "EventCandidates": EventCandidates, "ArticleSketch": ArticleSketch})

@@ -99,14 +99,16 @@ class WirestreamMetrics:
         if result.decision.is_duplicate:
             self.duplicates.labels("article").inc()
 
-    def observe_event(self, result: events.EventResult) -> None:
-        self.processed.labels(events.NAME).inc()
-        if not result.counted:
-            return
-        if result.repeated:
-            self.duplicates.labels("event").inc()
-        self.expired.labels(topics.TABLE_EVENT_STATE).inc(result.expired)
-        self.processed.labels(events.ENRICH).inc()
+    def observe_events(self, batch: events.BatchResult) -> None:
+        """One `events.candidates` record: each of its mentions counts as processed."""
+        for result in batch.results:
+            self.processed.labels(events.NAME).inc()
+            if not result.counted:
+                continue
+            if result.repeated:
+                self.duplicates.labels("event").inc()
+            self.expired.labels(topics.TABLE_EVENT_STATE).inc(result.expired)
+            self.processed.labels(events.ENRICH).inc()
 
     def observe_sent(self, output: Output, now: float) -> None:
         """After an output record was sent (`now`: wall-clock epoch seconds)."""

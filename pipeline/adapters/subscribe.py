@@ -29,7 +29,7 @@ from schemas.records import (
     ArticleOutcome,
     DeadLetter,
     EnrichedEvent,
-    EventCandidate,
+    EventCandidates,
     EventMention,
     ValidArticle,
 )
@@ -43,7 +43,7 @@ TOPIC_MODELS: dict[str, type[BaseModel]] = {
     T.ARTICLES_DLQ: DeadLetter,
     T.ARTICLES_OUTCOMES: ArticleOutcome,
     T.ARTICLES_VALID: ValidArticle,
-    T.EVENTS_CANDIDATES: EventCandidate,
+    T.EVENTS_CANDIDATES: EventCandidates,
     T.EVENTS_ENRICHED: EnrichedEvent,
     T.EVENTS_MENTIONS: EventMention,
     **{quad: EnrichedEvent for quad in T.EVENTS_QUAD},  # optional routing (quad_topics)

@@ -18,7 +18,8 @@ _DOCS: dict[str, tuple[str, str]] = {
     T.ARTICLES_OUTCOMES: ("input topic:partition:offset",
                           "Exactly one per consumed input (compacted)"),
     T.ARTICLES_VALID: ("article id", "Internal: valid articles with their events and dedup sketch"),
-    T.EVENTS_CANDIDATES: ("canonical event id", "Internal: event mentions"),
+    T.EVENTS_CANDIDATES: ("article id", "Internal: an article's event mentions, one record "
+                          "per partition their canonical event ids hash to"),
     T.EVENTS_ENRICHED: ("canonical event id",
                         "Canonical events, re-emitted as counts change (compacted)"),
     T.EVENTS_MENTIONS: ("mention id", "Every mention of an event in an article"),

@@ -36,7 +36,7 @@ from pipeline.settings import WirestreamSettings
 from pipeline.stages.articles import ArticleStage
 from pipeline.stages.extractors import load_extractor
 from pipeline.stages.ingest import IngestStage
-from schemas.records import EventCandidate, ValidArticle
+from schemas.records import EventCandidate, EventCandidates, ValidArticle
 
 
 def candidates_in_arrival_order(rows: Sequence[dict[str, Any]],
@@ -53,8 +53,8 @@ def candidates_in_arrival_order(rows: Sequence[dict[str, Any]],
         if not isinstance(first, ValidArticle):
             continue
         for output in article_stage.process(first).outputs:
-            if isinstance(output.record, EventCandidate):
-                found.append((row, output.record))
+            if isinstance(output.record, EventCandidates):
+                found.extend((row, candidate) for candidate in output.record.candidates())
     return found
 
 

@@ -1,6 +1,7 @@
 """The article-dedup stage (agent `dedup_articles`, source `articles.valid`): decides whether
-each article is new or a copy, assigns its story, and turns its events into candidates keyed
-by canonical event id, plus the article's outcome.
+each article is new or a copy, assigns its story, and turns its events into candidates (one
+record per event-dedup partition their canonical event ids live in), plus the article's
+outcome.
 
 State is the `article-index` store (a Faust table in the worker, a dict in tests); the
 in-memory indices derived from it are rebuilt by `rebuild()` after the table is recovered.
@@ -20,6 +21,7 @@ from pipeline.stages.outputs import Clock, Output, fit, outcome, rejection
 from pipeline.steps.article_dedup.article_index import ArticleIndex, Decision, StoredEntry
 from pipeline.steps.article_dedup.near_dup import MatchRule
 from pipeline.steps.events.identity import make_candidates, mentions_of
+from pipeline.steps.events.partition import by_partition
 from schemas.records import ArticleOutcome, ValidArticle
 
 NAME = "dedup_articles"
@@ -28,7 +30,7 @@ NAME = "dedup_articles"
 @dataclass(frozen=True)
 class ArticleResult:
     decision: Decision
-    outputs: list[Output]  # the event candidates, then the outcome
+    outputs: list[Output]  # the event candidates (a record per partition), then the outcome
     expired: int  # index entries that fell out of the window
     seconds: float  # time spent deciding
 
@@ -37,9 +39,10 @@ class ArticleStage:
     def __init__(self, store: MutableMapping[str, StoredEntry], *, window_seconds: float,
                  rule: MatchRule, story_threshold: float, now: Clock,
                  lateness_seconds: float = 0.0, max_entries: int | None = None,
-                 max_message_bytes: int = MAX_MESSAGE_BYTES,
+                 max_message_bytes: int = MAX_MESSAGE_BYTES, partitions: int = 1,
                  timer: Callable[[], float] = time.perf_counter) -> None:
         self.max_message_bytes = max_message_bytes
+        self.partitions = partitions  # of `events.candidates` (checked at start-up)
         self.index = ArticleIndex(store, window_seconds=window_seconds, rule=rule,
                                   story_threshold=story_threshold, max_entries=max_entries,
                                   lateness_seconds=lateness_seconds)
@@ -56,7 +59,8 @@ class ArticleStage:
                    story_threshold=settings.story_threshold, now=now,
                    lateness_seconds=settings.max_lateness_hours * 3600,
                    max_entries=settings.article_index_max_entries,
-                   max_message_bytes=settings.max_message_bytes)
+                   max_message_bytes=settings.max_message_bytes,
+                   partitions=settings.partitions)
 
     def rebuild(self) -> None:
         """Derive the in-memory indices again from the (recovered) store."""
@@ -79,7 +83,8 @@ class ArticleStage:
             article, events, input_ref=record.input_ref, ingest_ts=record.ingest_ts,
             story_id=decision.story_id, reference_day=decision.reference_published_at.date(),
             days=decision.days)
-        outputs = [Output(topics.EVENTS_CANDIDATES, c.event_id, c) for c in candidates]
+        outputs = [Output(topics.EVENTS_CANDIDATES, article.id, batch, partition=partition)
+                   for partition, batch in by_partition(candidates, self.partitions)]
         outputs.append(outcome(ArticleOutcome(
             input_ref=record.input_ref,
             status="duplicate" if decision.is_duplicate else "processed",

@@ -1,6 +1,7 @@
 """The event stage (agent `dedup_events`, source `events.candidates`): folds each mention into
 its canonical event's state, emits the mention, and emits the enriched event when it is new
-or its throttle allows an update.
+or its throttle allows an update. A record holds an article's mentions of the events that
+live in its partition (`EventCandidates`); they are folded one by one, in order.
 
 It owns everything about event state in one place (the shape of bytewax's `StatefulLogic`):
 the merge, the throttle of re-emitted updates, expiry by arrival time, and the rebuild of the
@@ -27,13 +28,22 @@ from pipeline.steps.events.aggregate import EventAggregate, merge_mention
 from pipeline.steps.events.enrich import enrich_event
 from pipeline.steps.state.expiry import ExpiryIndex
 from pipeline.steps.state.throttle import UpdateThrottle
-from schemas.records import EnrichedEvent, EventCandidate, EventMention
+from schemas.records import EnrichedEvent, EventCandidate, EventCandidates, EventMention
 
 NAME = "dedup_events"
 ENRICH = "enrich"  # the metric label of the enrichment step inside this stage
 
 StoredAggregate = bytes  # the JSON of an `EventAggregate`
 _AGGREGATE: TypeAdapter[EventAggregate] = TypeAdapter(EventAggregate)
+# An `events.candidates` value: this version's record, or one candidate as older workers sent.
+_CANDIDATES: TypeAdapter[EventCandidates | EventCandidate] = TypeAdapter(
+    EventCandidates | EventCandidate)
+
+
+def read_candidates(value: bytes) -> list[EventCandidate]:
+    """The candidates of one `events.candidates` record, in order."""
+    record = _CANDIDATES.validate_json(value)
+    return record.candidates() if isinstance(record, EventCandidates) else [record]
 
 
 @dataclass(frozen=True)
@@ -42,6 +52,17 @@ class EventResult:
     repeated: bool  # the event was known: this mention is a duplicate of it
     outputs: list[Output]  # the mention, then the enriched event if it goes out now
     expired: int  # events of this partition forgotten after their window
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """The results of one record's candidates, in order."""
+
+    results: list[EventResult]
+
+    @property
+    def outputs(self) -> list[Output]:
+        return [output for result in self.results for output in result.outputs]
 
 
 class EventStage:
@@ -71,6 +92,10 @@ class EventStage:
 
     def __len__(self) -> int:
         return len(self.expiry)
+
+    def process_all(self, candidates: list[EventCandidate], partition: int) -> BatchResult:
+        """Fold the candidates of one record (an article's, for this partition) in order."""
+        return BatchResult([self.process(candidate, partition) for candidate in candidates])
 
     def process(self, candidate: EventCandidate, partition: int) -> EventResult:
         key = candidate.event_id

@@ -28,6 +28,7 @@ class Output:
     record: BaseModel
     ingest_ts: float | None = None  # the input's publish time, for end-to-end latency
     value: bytes | None = None  # the encoded record, once `fit` has measured it
+    partition: int | None = None  # None: the partition Kafka's default partitioner picks
 
     def encoded(self) -> bytes:
         return self.value if self.value is not None else encode(self.record)

@@ -75,7 +75,7 @@ def test_a_dense_article_near_the_limit_crosses_with_its_text_once():
     assert out.encoded().count(b"Iran criticised") == body.count("Iran criticised")
     record = ValidArticle.model_validate_json(out.encoded())
     # Article dedup puts the sentences back: the candidates carry their evidence text.
-    candidate = article_stage({}).process(record).outputs[0].record
+    [candidate, *_] = article_stage({}).process(record).outputs[0].record.mentions
     assert candidate.event.evidence.sentence == sentence
 
 

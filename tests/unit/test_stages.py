@@ -12,10 +12,11 @@ import pytest
 from pipeline import topics
 from pipeline.errors import InputError
 from pipeline.stages.articles import ArticleStage
-from pipeline.stages.events import EventStage
+from pipeline.stages.events import EventStage, read_candidates
 from pipeline.stages.ingest import EXTRACT, VALIDATE, IngestStage
 from pipeline.stages.outputs import Output
 from pipeline.steps.article_dedup.near_dup import MatchRule
+from pipeline.steps.events.partition import partition_of
 from schemas.records import (
     Actor,
     Article,
@@ -85,7 +86,8 @@ def valid_record(ref: str, value: bytes) -> ValidArticle:
 
 def candidates_of(stage: ArticleStage, record: ValidArticle) -> list[EventCandidate]:
     outputs = stage.process(record).outputs
-    return [o.record for o in only(outputs, topics.EVENTS_CANDIDATES)]  # type: ignore[misc]
+    return [c for o in only(outputs, topics.EVENTS_CANDIDATES)
+            for c in read_candidates(o.encoded())]
 
 
 # -- ingest --------------------------------------------------------------------------------------
@@ -152,10 +154,11 @@ def test_a_new_article_is_processed_and_its_events_become_candidates():
     stage = article_stage({})
     result = stage.process(valid_record("articles.raw:0:1", raw()))
     *candidates, outcome = result.outputs
-    assert [c.topic for c in candidates] == [topics.EVENTS_CANDIDATES]
-    assert candidates[0].key == candidates[0].record.event_id
+    assert [(c.topic, c.key, c.partition) for c in candidates] \
+        == [(topics.EVENTS_CANDIDATES, "a1", 0)]
+    [mention] = candidates[0].record.mentions
     assert outcome.record.status == "processed" and outcome.key == "articles.raw:0:1"
-    assert outcome.record.event_ids == [candidates[0].key]
+    assert outcome.record.event_ids == [mention.event_id]
     assert not result.decision.is_duplicate and len(stage) == 1
 
 
@@ -225,6 +228,29 @@ def test_entries_expire_by_arrival_time():
                                                   * 20, published_at=later.isoformat()))
     result = stage.process(record.model_copy(update={"ingest_ts": later.timestamp()}))
     assert result.expired == 1 and set(store) == {"b"}
+
+
+def test_an_articles_candidates_go_once_to_each_partition_their_event_ids_hash_to():
+    def ten_meetings(article: Article) -> list[ExtractedEvent]:
+        [one] = meeting(article)
+        return [one.model_copy(update={"code": code}) for code in
+                ("040", "042", "043", "036", "057", "051", "046", "030", "020", "010")]
+
+    [valid] = ingest_stage(ten_meetings).process(raw(), "articles.raw:0:1", 0).outputs
+    stage = ArticleStage({}, window_seconds=3600, rule=MatchRule(), story_threshold=0.22,
+                         now=lambda: NOW, partitions=4)
+    *records, outcome = stage.process(valid.record).outputs
+    partitions = [r.partition for r in records]
+    assert len(partitions) == len(set(partitions)) > 1
+    read = [(r.partition, c) for r in records for c in read_candidates(r.encoded())]
+    assert all(partition_of(c.event_id, 4) == p for p, c in read)
+    assert len(read) == 10 and sorted({c.event_id for _, c in read}) == outcome.record.event_ids
+    assert {(c.article.id, c.input_ref) for _, c in read} == {("a1", "articles.raw:0:1")}
+
+
+def test_a_candidate_record_of_an_older_worker_is_still_read():
+    [candidate] = candidates_of(article_stage({}), valid_record("articles.raw:0:1", raw()))
+    assert read_candidates(candidate.model_dump_json().encode()) == [candidate]
 
 
 # -- events --------------------------------------------------------------------------------------
