@@ -316,6 +316,13 @@ def test_praise_of_an_act_is_aimed_at_its_author():
         "release.")
 
 
+def test_a_verbal_act_on_a_partys_proposal_is_aimed_at_that_party():
+    # "declined Putin's invitation" (unlabelled world news): the object's possessor, where the
+    # object itself names no actor (the window rules find no target here)
+    assert ("USAGOV", "RUSGOV", "12") in _keys(clause_events(_article(
+        "President Obama declined Mr. Putin's invitation to attend the parade in Moscow.")))
+
+
 @pytest.mark.parametrize(("body", "expected"), [
     ("Labour leader Jeremy Corbyn said Prime Minister Theresa May should resign.",
      ("GBROPP", "GBRGOV", "100", "actual")),

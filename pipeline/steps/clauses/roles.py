@@ -71,6 +71,7 @@ _OBJECT_CONTROL = frozenset({"urge", "ask", "call", "order", "tell", "invite", "
                              "appeal", "request", "instruct", "warn", "direct", "authorize",
                              "authorise", "convince", "compel", "permit", "enable", "lead"})
 _MAX_DEPTH = 4
+_FORCE_ROOTS = frozenset({"17", "18", "19", "20"})
 # Meetings a clause's subject may take part in without being named at the noun.
 GATHERINGS = frozenset({"meeting", "talk", "talks", "summit", "conference", "session",
                         "negotiation", "negotiations", "visit", "dinner", "call", "meetings"})
@@ -177,7 +178,11 @@ def dependency_roles(parsed: ParsedSentence, verb: VerbMatch) -> Roles | None:
     if token.pos_ in ("NOUN", "PROPN") or verb.nominal:
         return _noun_roles(parsed, token)
     sources, passive, shared = _subject(parsed, token)
-    targets = _objects(parsed, token)
+    # Who rejects, disputes or praises X's proposal, claim or policy addresses X; a blow to
+    # X's economy, trip or partner is not thereby aimed at X (on unlabelled world news the
+    # possessor was the right target for 6 of 7 verbal acts and for none of 6 uses of force).
+    targets = _objects(parsed, token, possessor=all(
+        entry.code[:2] not in _FORCE_ROOTS for entry in verb.entries))
     if passive:
         agents = _agents(parsed, token)
         if not agents:
@@ -280,24 +285,24 @@ def _parallel(parsed: ParsedSentence, head: Token) -> list[Phrase]:
     return []
 
 
-def _objects(parsed: ParsedSentence, verb: Token) -> list[Phrase]:
-    """The actors a verb acts on: object, dative, then prepositional objects in order."""
-    children = list(verb.children)
-    for dep in _OBJECT:
-        for child in children:
-            if child.dep_ == dep:
+def _objects(parsed: ParsedSentence, verb: Token, possessor: bool = False) -> list[Phrase]:
+    """The actors a verb acts on: object, dative, then prepositional objects in order; with
+    `possessor`, when none names one, an object's possessor ("declined Putin's invitation",
+    "derided Trump's foreign policy": aimed at Putin, at Trump)."""
+    heads = [child for dep in _OBJECT for child in verb.children if child.dep_ == dep]
+    heads += [pobj for child in verb.children
+              if child.dep_ in ("prep", "prt") and child.lower_ in _TARGET_PREPS
+              for pobj in child.children if pobj.dep_ in ("pobj", "pcomp")]
+    for head in heads:
+        found = _usable_targets(parsed.actors_at(head, _OBJECT_SKIP))
+        if found:
+            return found
+    for head in heads if possessor else ():
+        for child in head.children:
+            if child.dep_ == "poss":
                 found = _usable_targets(parsed.actors_at(child, _OBJECT_SKIP))
                 if found:
                     return found
-    for child in children:
-        if child.dep_ in ("prep", "prt") and child.lower_ in _TARGET_PREPS:
-            for pobj in child.children:
-                if pobj.dep_ in ("pobj", "pcomp"):
-                    found = _usable_targets(parsed.actors_at(pobj, _OBJECT_SKIP))
-                    if found:
-                        return found
-        if child.dep_ == "prt":  # "called on X": the particle's object hangs on the verb
-            continue
     return []
 
 
