@@ -60,6 +60,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="offered loads, articles/s (default 10,20,50,100; target at 20)")
     parser.add_argument("--load-seconds", type=float, default=20.0)
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--latency-workers", type=int, default=1,
+                        help="workers in the latency and saturation runs (default 1)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     parser.add_argument("--readme", type=Path, help="replace the bench-suite block there")
     parser.add_argument("--skip", type=lambda s: {p.strip() for p in s.split(",") if p.strip()},
@@ -115,7 +117,8 @@ def latency(servers: str, tmp: Path, items: list[tuple[str, bytes]], args: argpa
     results["latency"] = []
     for guarantee, load in plan:
         print(f"latency {guarantee} at {load or 'saturation'} ...", flush=True)
-        row = run_latency(servers, tmp, items, guarantee, load, args.load_seconds)
+        row = run_latency(servers, tmp, items, guarantee, load, args.load_seconds,
+                          args.latency_workers)
         if row["repeated"]:
             print(f"  note: {row['repeated']} sends repeated an article (N={len(items)} < "
                   "load x seconds): the worker sees them as duplicates", flush=True)

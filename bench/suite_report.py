@@ -63,7 +63,8 @@ def latency_rows(results: dict) -> list[list[str]]:
     rows = []
     for r in results.get("latency", []):
         offered = fmt(r["offered_per_s"], 0) if r["offered_per_s"] else f"saturation ({r['n']})"
-        rows.append([offered, GUARANTEE[r["guarantee"]], fmt(r["achieved_per_s"], 1),
+        rows.append([offered, GUARANTEE[r["guarantee"]], str(r.get("workers", 1)),
+                     fmt(r["achieved_per_s"], 1),
                      fmt(r["throughput_per_s"], 1), _ms(r["outcome_s"]), _ms(r["event_s"])])
     return rows
 
@@ -90,7 +91,7 @@ def render_markdown(results: dict) -> str:
                             "Peak RSS per worker (MiB)", "CPU ms/record"], rows))
     rows = latency_rows(results)
     if rows:
-        parts.append(table(["Offered (articles/s)", "Guarantee", "Achieved (/s)",
+        parts.append(table(["Offered (articles/s)", "Guarantee", "Workers", "Achieved (/s)",
                             "Through (/s)", "Publish→outcome p50 / p95 / p99 (ms)",
                             "Publish→first event p50 / p95 / p99 (ms)"], rows))
     return "\n\n".join(parts) + "\n"

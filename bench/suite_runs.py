@@ -140,17 +140,26 @@ def _wait_all_ready(procs: Sequence[WorkerProcess]) -> list[tuple[float, float]]
 
 
 def run_latency(servers: str, tmp: Path, items: Sequence[tuple[str, bytes]], guarantee: str,
-                load: float | None, seconds: float) -> dict:
-    """One ready worker; `load` articles/s for `seconds` (None: all of `items` at once) by a
-    paced producer; publish -> outcome and publish -> first mention of each article."""
+                load: float | None, seconds: float, workers: int = 1) -> dict:
+    """`workers` ready workers; `load` articles/s for `seconds` (None: all of `items` at
+    once) by a paced producer; publish -> outcome and publish -> first mention of each
+    article."""
     settings = isolated_settings(servers, tmp, processing_guarantee=guarantee)
     ensure_topics(settings)
     names = T.TopicNames(settings.topic_prefix)
     outcomes, mentions = names[T.ARTICLES_OUTCOMES], names[T.EVENTS_MENTIONS]
     schedule = pacing_schedule(load, seconds, limit=None if load else len(items))
     chosen = list(itertools.islice(itertools.cycle(items), len(schedule)))
-    worker = WorkerProcess(settings, Path(settings.data_dir) / "worker.log")
-    worker.start(timeout=READY_TIMEOUT)
+    procs = [WorkerProcess(settings, Path(settings.data_dir) / f"worker-{i}.log")
+             for i in range(workers)]
+    for p in procs:
+        p.spawn()
+    try:
+        _wait_all_ready(procs)
+    except BaseException:
+        for p in procs:
+            p.stop()
+        raise
     reader = ArrivalReader(settings, [outcomes, mentions]).start()
     try:
         sent = paced_publish(settings, names[T.ARTICLES_RAW], [p for _, p in chosen], schedule)
@@ -164,11 +173,12 @@ def run_latency(servers: str, tmp: Path, items: Sequence[tuple[str, bytes]], gua
         arrivals, missing = _wait_mentions(reader, mentions, ref_of, expected)
     finally:
         reader.close()
-        worker.stop()
+        for p in procs:
+            p.stop()
     at = {s.ref: s.at for s in sent}
     seen = first_arrivals(arrivals, outcomes)
     mentioned = _first_mentions(arrivals, mentions, ref_of)
-    return {"guarantee": guarantee, "offered_per_s": load, "n": len(sent),
+    return {"guarantee": guarantee, "offered_per_s": load, "workers": workers, "n": len(sent),
             "repeated": len(sent) - len({article_id for article_id, _ in chosen}),
             "achieved_per_s": rate(len(sent) - 1, sent[-1].at - sent[0].at),
             "throughput_per_s": rate(len(sent), max(seen[r] for r in wanted) - sent[0].at),

@@ -91,7 +91,7 @@ RESULTS = {
         {"guarantee": "exactly_once", "offered_per_s": 10.0, "n": 200, "achieved_per_s": 10.0,
          "throughput_per_s": 9.5, "outcome_s": {"p50": 1.5, "p95": 2.9, "p99": 3.1},
          "event_s": {"p50": 1.6, "p95": 3.0, "p99": math.nan}},
-        {"guarantee": "exactly_once", "offered_per_s": None, "n": 2000,
+        {"guarantee": "exactly_once", "offered_per_s": None, "workers": 2, "n": 2000,
          "achieved_per_s": 900.0, "throughput_per_s": 41.0,
          "outcome_s": {"p50": 20.0, "p95": 40.0, "p99": 45.0},
          "event_s": {"p50": 21.0, "p95": 41.0, "p99": 46.0}},
@@ -108,9 +108,10 @@ def test_markdown_tables_hold_every_figure():
     assert "| Pipeline | exactly-once | 2 | 40.0 | 10.0% | 610 / 598 | 45.0 |" in lines
     assert "| Pipeline, near-free extractor | exactly-once | 1 | 120.0 | 30.0% | 150 | 6.0 |" \
         in lines
-    assert "| 10 | exactly-once | 10.0 | 9.5 | 1,500 / 2,900 / 3,100 | 1,600 / 3,000 / — |" \
+    # a row of a run before the latency runs had a worker count ran one worker
+    assert "| 10 | exactly-once | 1 | 10.0 | 9.5 | 1,500 / 2,900 / 3,100 | 1,600 / 3,000 / — |" \
         in lines
-    assert any(line.startswith("| saturation (2000) | exactly-once | 900.0 | 41.0 |")
+    assert any(line.startswith("| saturation (2000) | exactly-once | 2 | 900.0 | 41.0 |")
                for line in lines)
     tables = [line for line in lines if line.startswith("|---")]
     assert len(tables) == 2
