@@ -323,6 +323,16 @@ def test_a_verbal_act_on_a_partys_proposal_is_aimed_at_that_party():
         "President Obama declined Mr. Putin's invitation to attend the parade in Moscow.")))
 
 
+def test_pressure_or_an_appeal_from_a_party_is_that_partys_act_on_whom_it_weighs():
+    # "under pressure from", "ignored an appeal from" (unlabelled world news): the "from" party
+    # acts, on the clause's subject (before: the subject pressed or appealed to the other).
+    assert _keys(clause_events(_article(
+        "Mexico, under pressure from the U.S., has stepped up its own border enforcement."))) \
+        == {("USA", "MEX", "10")}
+    assert ("USA", "IRN", "10") in _keys(clause_events(_article(
+        "Iran rejected the demand from the United States.")))
+
+
 @pytest.mark.parametrize(("body", "expected"), [
     ("Labour leader Jeremy Corbyn said Prime Minister Theresa May should resign.",
      ("GBROPP", "GBRGOV", "100", "actual")),

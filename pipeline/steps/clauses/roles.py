@@ -71,6 +71,15 @@ _OBJECT_CONTROL = frozenset({"urge", "ask", "call", "order", "tell", "invite", "
                              "appeal", "request", "instruct", "warn", "direct", "authorize",
                              "authorise", "convince", "compel", "permit", "enable", "lead"})
 _MAX_DEPTH = 4
+# Nouns of what one party directs at another, whose "from" names who does it ("under pressure
+# from Israel", "an invitation from Kim"), and the verbs whose subject is then the one it is
+# directed at ("faced criticism from", "accepted an offer from"; "under pressure from").
+_FROM_SOURCE_NOUNS = frozenset({
+    "pressure", "criticism", "condemnation", "threat", "warning", "demand", "call", "offer",
+    "invitation", "request", "appeal", "support", "praise", "rebuke", "protest", "complaint",
+    "accusation", "objection", "backlash", "ultimatum", "plea"})
+_RECEIVING = frozenset({"face", "receive", "draw", "get", "accept", "welcome", "reject",
+                        "decline", "ignore", "dismiss", "rebuff", "heed", "resist", "defy"})
 _FORCE_ROOTS = frozenset({"17", "18", "19", "20"})
 # Meetings a clause's subject may take part in without being named at the noun.
 GATHERINGS = frozenset({"meeting", "talk", "talks", "summit", "conference", "session",
@@ -342,10 +351,13 @@ def _noun_roles(parsed: ParsedSentence, noun: Token) -> Roles | None:
             targets = [phrase]  # "his killing", "Biden's arrest": the person suffers it
         elif phrase is not None and not sources:
             sources = [phrase]
-        elif child.dep_ == "prep" and child.lower_ == "by":
+        elif child.dep_ == "prep" and (child.lower_ == "by" or (
+                child.lower_ == "from" and lemma(noun).lower() in _FROM_SOURCE_NOUNS)):
             for pobj in child.children:
                 if pobj.dep_ == "pobj":
                     sources = parsed.actors_at(pobj, _NOUN_CLAUSAL) or sources
+            if sources and child.lower_ == "from" and not targets:
+                targets = _receiver(parsed, noun)
         elif child.dep_ == "prep" and child.lower_ in (
                 _PARTY_PREPS if gathering else _NOUN_TARGET_PREPS) and not targets:
             for pobj in child.children:
@@ -377,6 +389,17 @@ def _noun_roles(parsed: ParsedSentence, noun: Token) -> Roles | None:
     if not sources:
         return None
     return sources, _usable_targets(targets), False, shared
+
+
+def _receiver(parsed: ParsedSentence, noun: Token) -> list[Phrase]:
+    """Who a directed act ("pressure from X") is aimed at: the subject of the clause that
+    is under it or faces, accepts or rejects it."""
+    head = noun.head
+    if noun.dep_ == "pobj" and head.lower_ == "under" and head.head.pos_ in ("VERB", "AUX"):
+        return _subject(parsed, head.head)[0]
+    if noun.dep_ == "dobj" and lemma(head).lower() in _RECEIVING:
+        return _subject(parsed, head)[0]
+    return []
 
 
 def _gathering_roles(parsed: ParsedSentence, noun: Token) -> tuple[list[Phrase], list[Phrase]]:
