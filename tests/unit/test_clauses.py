@@ -323,6 +323,14 @@ def test_a_verbal_act_on_a_partys_proposal_is_aimed_at_that_party():
         "President Obama declined Mr. Putin's invitation to attend the parade in Moscow.")))
 
 
+def test_two_people_named_earlier_are_two_actors_by_their_surnames():
+    # "Trump attacked Obama" (dev): one office, two persons; the surname of each stands for
+    # the person named in full before it.
+    assert ("USAGOV", "USAGOV", "11") in _keys(clause_events(_article(
+        "President Donald Trump and former President Barack Obama spoke at the funeral on "
+        "Monday. On Friday, Trump attacked Obama for doing nothing about it.")))
+
+
 def test_pressure_or_an_appeal_from_a_party_is_that_partys_act_on_whom_it_weighs():
     # "under pressure from", "ignored an appeal from" (unlabelled world news): the "from" party
     # acts, on the clause's subject (before: the subject pressed or appealed to the other).

@@ -113,14 +113,19 @@ def may_target(source: Phrase, target: Phrase) -> bool:
 
 
 def _two_people(source: Phrase, target: Phrase) -> bool:
-    """Two persons named in full are two actors even when they hold the same kind of office
-    ("President Barack Obama criticized Trump"); a coreferent mention is not a new person."""
+    """Two persons named in full, or by the surnames of two named earlier, are two actors
+    even when they hold the same kind of office ("President Barack Obama criticized Trump",
+    "Trump attacked Obama"); a pronoun or a title is not a new person."""
     if PERSON not in source.kinds or PERSON not in target.kinds:
         return False
-    if source.how != "explicit" or target.how != "explicit":
+    if not (_named_person(source) and _named_person(target)):
         return False
     a, b = source.text.lower(), target.text.lower()
     return a not in b and b not in a
+
+
+def _named_person(phrase: Phrase) -> bool:
+    return phrase.how == "explicit" or (phrase.how == "alias" and phrase.person)
 
 
 def is_adjectival(verb: VerbMatch, lowered: str, sentence_start: int) -> bool:
