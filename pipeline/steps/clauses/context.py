@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from pipeline.steps.clauses import frames, reported, speech, structural
 from pipeline.steps.clauses.roles import (
+    FORCE_ROOTS,
     NO_ACTOR,
     NO_AGENT,
     ParsedSentence,
@@ -37,9 +38,6 @@ _REPORTING = ("claim", "alleg")
 # The threat (CAMEO 13) a conditional act of coercion or force announced by its own side
 # is: sanctions 1312 and reduced relations 131, repression 137, force 138.
 _THREAT_CODES = {"16": "131", "17": "137", "18": "138", "19": "138", "20": "138"}
-# Coercion and violence: a passive of these that names no doer gets no window guess ("two
-# soldiers were killed as Putin visited Crimea" is not Putin's act).
-_FORCE_ROOTS = frozenset({"17", "18", "19", "20"})
 # Roots whose act stands without a named other party when the parse gives its subject:
 # appeals, intents, demands, shows of force.
 _UNDIRECTED_ROOTS = frozenset({"02", "03", "10", "15"})
@@ -95,7 +93,9 @@ class ClauseContext(lexical.EventContext):
         previous: tuple[VerbMatch, list[Phrase]] | None = None
         for i, (verb, entry) in enumerate(chosen):
             roles = dependency_roles(parsed, verb)
-            if roles is NO_ACTOR or (roles is NO_AGENT and entry.code[:2] in _FORCE_ROOTS):
+            # A passive of force that names no doer gets no window guess ("two soldiers were
+            # killed as Putin visited Crimea" is not Putin's act).
+            if roles is NO_ACTOR or (roles is NO_AGENT and entry.code[:2] in FORCE_ROOTS):
                 continue
             if roles is NO_AGENT:
                 # "33 hostages have been released in exchange for Palestinian prisoners": the
