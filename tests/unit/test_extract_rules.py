@@ -251,6 +251,22 @@ def test_story_and_coreference_rules(body: str, expected: tuple[str, str | None,
     assert expected in pairs(body), pairs(body)
 
 
+@pytest.mark.parametrize(("published", "source"), [("2016-06-17", "USAGOV"),
+                                                  ("2019-06-17", "USA")])
+def test_a_leaders_government_names_the_leader_by_surname(published: str, source: str) -> None:
+    # "Obama" alone is no dictionary entry (a town in Japan); after "the Obama administration"
+    # it is the person, coded by the office held on the article's day.
+    body = "Critics called on the Obama administration to act. Obama accused Syria of lying."
+    assert (source, "SYR", "11") in pairs(body, published)
+
+
+def test_a_common_word_before_government_stays_a_word() -> None:
+    # "the Green government" is read as a Guyanese office holder's; "Green critics" are not him.
+    body = ("Voters in Guyana backed the Green government. Green critics later attacked the "
+            "police in London.")
+    assert not [e for e in events_of(body, "2016-06-17") if e.source.text == "Green"]
+
+
 @pytest.mark.parametrize(("body", "root"), [
     ("Saudi Arabia and Iran reopened their embassies on Tuesday.", "05"),
     ("Sudan's army and the paramilitary Rapid Support Forces agreed to a 24-hour ceasefire.", "08"),

@@ -59,7 +59,7 @@ _COUNTRY_LOCATIVE = re.compile(
     + _DIRECTION + "$")
 _LOCATIVE_WINDOW = 40
 _GAP_SPACE = re.compile(r"^\s+$")
-_GOVERNMENTS = frozenset({"administration", "government", "regime", "cabinet"})
+GOVERNMENTS = frozenset({"administration", "government", "regime", "cabinet"})
 _NAME_BEFORE = re.compile(r"\b([A-Z][a-z]{2,})\s+$")
 _GAP_POSSESSIVE_WORDS = re.compile(r"^['\u2019]s\s+((?:[a-z][a-z-]+\s+){1,2})$")
 _FUNCTION_WORDS = frozenset({"on", "of", "for", "the", "a", "an", "to", "with", "against", "by",
@@ -258,7 +258,7 @@ def find_phrases(text: ArticleText,
                 phrase.text = body[phrase.start:phrase.end]
                 if not (phrase.country or phrase.org):
                     _known_surname(phrase, m.group(1))
-        elif phrase.head in _GOVERNMENTS and not (phrase.country or phrase.org):
+        elif phrase.head in GOVERNMENTS and not (phrase.country or phrase.org):
             _leaders_government(phrase, body)
     return phrases
 
@@ -271,7 +271,8 @@ def _leaders_government(phrase: Phrase, body: str) -> None:
     if m is None or entry is None or entry.country is None or not any(
             code.endswith("GOV") for code, _, _ in entry.roles):
         return
-    phrase.country, phrase.role = entry.country, "GOV"
+    # The leader's offices stay with it: a later bare "Obama" is that person (coreference).
+    phrase.country, phrase.role, phrase.roles = entry.country, "GOV", entry.roles
     phrase.start = m.start(1)
     phrase.text = body[phrase.start:phrase.end]
 

@@ -16,7 +16,16 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
-from pipeline.steps.extraction.actors import PLACE, PRONOUN, TITLE, Phrase
+from wordfreq import zipf_frequency
+
+from pipeline.steps.extraction.actors import (
+    GOVERNMENTS,
+    PERSON,
+    PLACE,
+    PRONOUN,
+    TITLE,
+    Phrase,
+)
 from pipeline.steps.extraction.scan import actor_entry
 from pipeline.steps.extraction.text import ArticleText
 
@@ -38,6 +47,8 @@ _COORD_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s+as 
 _IN_GAP = re.compile(r"^\s+in\s+(?:the\s+)?$")
 _SURNAME = re.compile(r"([A-Z][\w\u00c0-\u024f-]{2,})(?:'s?)?$")
 _POSSESSIVE_AFTER = re.compile(r"'s?\s+")
+# Words at least this frequent in English ("may" 6.0, "major" 5.3; "obama" 4.9).
+_COMMON_ZIPF = 5.0
 # An earlier actor counts for "the two leaders" only within this many sentences.
 _PAIR_HORIZON = 1
 
@@ -154,7 +165,9 @@ def _country_of_sentence_place(phrases: list[Phrase], sentence_of: list[int]) ->
 def _add_surnames(phrases: list[Phrase], body: str) -> list[Phrase]:
     """"President Pedro Castillo ... Police arrested Castillo": a later bare surname refers to
     the person named in full earlier. Only surnames of resolved persons, only after the full
-    mention, only capitalised and outside any other phrase."""
+    mention, only capitalised and outside any other phrase. A known leader's government ("the
+    Obama administration ... Obama said") names that person too, coded by the offices they
+    held on the article's day."""
     names: dict[str, Phrase] = {}
     for phrase in phrases:
         if phrase.person and phrase.code and PRONOUN not in phrase.kinds and " " in phrase.text:
@@ -162,6 +175,13 @@ def _add_surnames(phrases: list[Phrase], body: str) -> list[Phrase]:
             # A surname that is a dictionary entry itself ("Blair") is found without help.
             if m and not _is_actor_key(m.group(1)):
                 names.setdefault(m.group(1), phrase)
+        elif phrase.roles and phrase.head in GOVERNMENTS and not phrase.person:
+            leader = phrase.text.split()[0]
+            # "the May government": a common word ("May", "Major") stays a word alone.
+            if not _is_actor_key(leader) and zipf_frequency(leader, "en") < _COMMON_ZIPF:
+                names.setdefault(leader, Phrase(
+                    phrase.start, phrase.start + len(leader), leader, {PERSON},
+                    country=phrase.country, person=True, roles=phrase.roles))
     if not names:
         return phrases
     starts = [p.start for p in phrases]
