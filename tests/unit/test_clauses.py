@@ -150,6 +150,14 @@ def test_an_appeal_or_show_of_force_stands_without_an_addressee():
         "The Chinese military is planning to deploy warships.")
 
 
+def test_criticism_praise_and_apology_stand_without_an_addressee():
+    assert _coded("Putin condemned Friday's killing.") == [("RUSGOV", None, "111", "actual")]
+    assert _coded("Iranian leaders have apologized for the mistake.") == [
+        ("IRNGOV", None, "055", "actual")]
+    # an accusation is against someone: with no one named it is not coded
+    assert not _coded("The Turkish government accused the cleric of plotting the coup.")
+
+
 def test_an_intended_act_is_an_expressed_intent():
     assert _coded("Israeli Prime Minister Benjamin Netanyahu said he is willing to meet "
                   "Palestinian President Mahmoud Abbas.") == [

@@ -39,8 +39,11 @@ _REPORTING = ("claim", "alleg")
 # is: sanctions 1312 and reduced relations 131, repression 137, force 138.
 _THREAT_CODES = {"16": "131", "17": "137", "18": "138", "19": "138", "20": "138"}
 # Roots whose act stands without a named other party when the parse gives its subject:
-# appeals, intents, demands, shows of force.
-_UNDIRECTED_ROOTS = frozenset({"02", "03", "10", "15"})
+# appeals, intents, praise and apologies, criticism and complaints, demands, shows of force
+# ("Putin condemned Friday's killing"). An accusation or a lawsuit always has someone it is
+# against: without one named, it is not coded.
+_UNDIRECTED_ROOTS = frozenset({"02", "03", "05", "10", "11", "15"})
+_DIRECTED_CODES = frozenset({"112", "115"})
 
 
 class ClauseContext(lexical.EventContext):
@@ -115,7 +118,8 @@ class ClauseContext(lexical.EventContext):
                 roles = self._window(sentence, verb, actors, nxt, previous, roles)
                 self.windowed = True
                 if parsed_source and roles is not None and not roles[1] \
-                        and entry.code[:2] in _UNDIRECTED_ROOTS and states_what(parsed, verb):
+                        and entry.code[:2] in _UNDIRECTED_ROOTS \
+                        and entry.code[:3] not in _DIRECTED_CODES and states_what(parsed, verb):
                     # "Iranian lawmakers demanded that ...", "agreed to suspend tests": the
                     # parse's subject acts; the sentence names no addressee.
                     entry = replace(entry, intransitive=True)
