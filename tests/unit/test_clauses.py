@@ -158,6 +158,16 @@ def test_criticism_praise_and_apology_stand_without_an_addressee():
     assert not _coded("The Turkish government accused the cleric of plotting the coup.")
 
 
+def test_a_hyphenated_leader_or_backer_describes_its_noun():
+    # "U.S.-led" names who leads NATO, not whom Trump visited; "Western-backed" is no act of
+    # support; a prefixed verb ("re-imposed") still is one
+    assert ("USAGOV", "NATO", "042", "actual") in _coded(
+        "Trump visited the U.S.-led NATO alliance in May.")
+    assert [c[2] for c in _coded("Russia attacked the Western-backed Ukrainian government.")
+            ] == ["190"]
+    assert ("USA", "IRN", "163", "actual") in _coded("The U.S. re-imposed sanctions on Iran.")
+
+
 def test_an_intended_act_is_an_expressed_intent():
     assert _coded("Israeli Prime Minister Benjamin Netanyahu said he is willing to meet "
                   "Palestinian President Mahmoud Abbas.") == [

@@ -14,6 +14,7 @@ head, nearest first, without entering a clause of its own (a relative clause, a 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -95,6 +96,9 @@ _PART_NOUNS = frozenset({"part", "ahead", "sidelines", "margins", "side", "cours
 _MAX_CLIMB = 6
 # How `coreference` filled a phrase when the text did not name the actor there.
 _GUESSED = frozenset({"fallback", "sibling", "place"})
+# A modifier naming who leads, backs or funds a thing ("U.S.-led", "Iran-backed").
+_LED_BY = re.compile(r"[\w.][-\u2013](?:led|backed|sponsored|funded|supported|allied|aligned|"
+                     r"controlled|run|armed|trained|brokered|based|born)$")
 # "the envoy of Qatar", "a spokesman for the ministry", "groups like al Qaeda".
 _MEMBER_PREPS = frozenset({"of", "for", "from", "like", "including", "such"})
 
@@ -147,7 +151,11 @@ class ParsedSentence:
             nxt: list[Token] = []
             for token in level:
                 phrase = self.by_token.get(token.i)
-                if phrase is not None and phrase.how not in _GUESSED:
+                if phrase is not None and _LED_BY.search(token.lower_):
+                    # "the U.S.-led NATO alliance" is NATO; its leader only if no other.
+                    if guess is None:
+                        guess, limit = phrase, depth + 2
+                elif phrase is not None and phrase.how not in _GUESSED:
                     named = self._named_member(token) if phrase.how != "explicit" else None
                     return named or phrase
                 if phrase is not None and guess is None:

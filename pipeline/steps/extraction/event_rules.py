@@ -30,6 +30,11 @@ _NOMINAL_SOURCE_GAP = 45
 _TOLL_ROOTS = frozenset({cameo.ASSAULT, cameo.FIGHT, cameo.MASS_VIOLENCE})
 _TOLL_LEAD = re.compile(r",\s*(?:and\s+)?$")
 _WORD_BEFORE = re.compile(r"\b([a-z]+)\s+$")
+# "U.S.-led", "Iran-backed", "Western-funded": a participle joined to a name by a hyphen
+# describes its noun. Word prefixes make verbs ("re-imposed", "counter-attacked").
+_HYPHENATED = re.compile(r"([a-z.]+)-$")
+_VERB_PREFIXES = frozenset({"re", "co", "pre", "counter", "de", "mis", "over", "under", "out",
+                            "cross", "non", "anti", "self", "inter", "multi", "dis", "un"})
 _DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "our", "this", "these",
                           "those", "some", "many", "all", "including", "of", "two", "three",
                           "several", "other", "newly", "recently", "previously", "allegedly"})
@@ -134,6 +139,9 @@ def is_adjectival(verb: VerbMatch, lowered: str, sentence_start: int) -> bool:
     first = verb.surface.split()[0]
     if " " in verb.surface or verb.nominal:
         return False
+    joined = _HYPHENATED.search(lowered, max(sentence_start, verb.start - 20), verb.start)
+    if joined and joined.group(1).strip(".") not in _VERB_PREFIXES:
+        return True
     m = _WORD_BEFORE.search(lowered, max(sentence_start, verb.start - 20), verb.start)
     if not m:
         return False
