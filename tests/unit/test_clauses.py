@@ -168,6 +168,13 @@ def test_a_hyphenated_leader_or_backer_describes_its_noun():
     assert ("USA", "IRN", "163", "actual") in _coded("The U.S. re-imposed sanctions on Iran.")
 
 
+def test_two_subjects_acting_on_each_other_act_on_one_another():
+    coded = _coded("India and Pakistan accused each other of violating the ceasefire.")
+    assert {c[:3] for c in coded} == {("IND", "PAK", "112"), ("PAK", "IND", "112")}
+    assert {c[:3] for c in _coded("India and Pakistan accused China of violating the truce.")
+            } == {("IND", "CHN", "112"), ("PAK", "CHN", "112")}
+
+
 def test_an_intended_act_is_an_expressed_intent():
     assert _coded("Israeli Prime Minister Benjamin Netanyahu said he is willing to meet "
                   "Palestinian President Mahmoud Abbas.") == [

@@ -41,6 +41,9 @@ _CIVIL_ROLES = frozenset({"GOV", "LEG", "JUD"})
 _RECIPROCAL_ROOTS = frozenset({cameo.CONSULT, cameo.DIPLOMATIC_COOPERATION,
                                cameo.MATERIAL_COOPERATION, cameo.YIELD})
 _RECIPROCAL_FIGHT = ("clash", "exchang", "trade fire", "traded fire", "trading fire")
+# "India and Pakistan accused each other": any act of two subjects on "each other".
+_EACH_OTHER = re.compile(r"\b(?:each others?|one another)\b")
+_EACH_OTHER_SPAN = 80
 _PLACE_TARGET_ROOTS = frozenset({cameo.INTENT_TO_COOPERATE, cameo.CONSULT, cameo.PROVIDE_AID,
                                  cameo.FORCE_POSTURE, cameo.REDUCE_RELATIONS, cameo.ASSAULT,
                                  cameo.FIGHT, cameo.MASS_VIOLENCE})
@@ -231,7 +234,9 @@ class EventContext:
         if location is None and root == cameo.CONSULT:
             location = self.places.carried({s.code for s in sources if s.code})
         if len(sources) > 1 and (root in _RECIPROCAL_ROOTS or verb.surface.startswith(
-                _RECIPROCAL_FIGHT)) and (not targets or (
+                _RECIPROCAL_FIGHT) or _EACH_OTHER.search(
+                lowered, verb.end, min(sentence.cut, verb.end + _EACH_OTHER_SPAN))) and (
+                not targets or (
                 targets[0].start > verb.end
                 and " with " not in lowered[verb.end:targets[0].start])):
             # "Canada and Mexico signed an agreement" (each with the other); a later actor is
