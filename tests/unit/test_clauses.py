@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.steps.clauses import characterise
 from pipeline.steps.clauses.extract import PARSE_BUDGET_CHARS, parse_plan
 from pipeline.steps.clauses.extract import extract_events as clause_events
 from pipeline.steps.extraction.extract import extract_events as lexical_events
@@ -173,6 +174,34 @@ def test_two_subjects_acting_on_each_other_act_on_one_another():
     assert {c[:3] for c in coded} == {("IND", "PAK", "112"), ("PAK", "IND", "112")}
     assert {c[:3] for c in _coded("India and Pakistan accused China of violating the truce.")
             } == {("IND", "CHN", "112"), ("PAK", "CHN", "112")}
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    # a blaming name as object predicate, as a second object, after "as"
+    ("Trump called Mexico an abuser of the United States.", ("USAGOV", "MEX", "111")),
+    ("Netanyahu branded Hamas a terrorist group.", ("ISRGOV", "HAMAS", "111")),
+    ("Theresa May described the attack as a sickening attempt to destroy liberties.",
+     ("GBRGOV", None, "111")),
+    # a praising name; the double object read as one noun phrase
+    ("Putin called Merkel a trusted partner.", ("RUSGOV", "DEUGOV", "051")),
+])
+def test_calling_a_party_a_name_criticises_or_praises_it(body, expected):
+    assert expected in {c[:3] for c in _coded(body)}
+
+
+@pytest.mark.parametrize("body", [
+    "Iran called the group Hamas.",  # a neutral name
+    # the blaming word is not what the name is
+    "Russia called the Assad government a main force against terrorism.",
+])
+def test_a_name_that_neither_blames_nor_praises_codes_nothing(body):
+    assert not _coded(body)
+
+
+def test_only_sentences_with_a_naming_verb_and_an_evaluative_word_are_parsed_for_it():
+    assert characterise.may_characterise("trump called mexico an abuser.", 0, 30)
+    assert not characterise.may_characterise("trump called mexico yesterday.", 0, 30)
+    assert not characterise.may_characterise("trump met an abuser.", 0, 20)
 
 
 def test_an_intended_act_is_an_expressed_intent():

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from pipeline.steps.clauses import frames, reported, speech, structural
+from pipeline.steps.clauses import characterise, frames, reported, speech, structural
 from pipeline.steps.clauses.roles import (
     FORCE_ROOTS,
     NO_ACTOR,
@@ -204,6 +204,7 @@ def _triggers(parsed: ParsedSentence, verbs: Sequence[VerbMatch],
     order; and the ids of the dictionary verbs, which need a subject and an object actor."""
     tokens = list(parsed.doc)
     acts = speech.speech_acts(tokens, parsed.offset, list(verbs))
+    acts += characterise.characterisation_hits(tokens, parsed.offset, [*verbs, *acts])
     light, replaced = frames.frame_hits(tokens, parsed.offset, [*verbs, *acts])
     gone = {id(v) for v in replaced}
     kept = [v for v in verbs if id(v) not in gone]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
-from pipeline.steps.clauses import frames, reported, speech
+from pipeline.steps.clauses import characterise, frames, reported, speech
 from pipeline.steps.clauses.context import ClauseContext
 from pipeline.steps.clauses.parse import memory_zone, parse
 from pipeline.steps.clauses.roles import ParsedSentence
@@ -97,7 +97,8 @@ def _worth_parsing(text: ArticleText, start: int, end: int, phrases: list[Phrase
     actors = sum(p.is_actor for p in phrases)
     if not actors:
         return False
-    if verbs or speech.may_hold_act(text.lowered, start, end):
+    if verbs or speech.may_hold_act(text.lowered, start, end) \
+            or characterise.may_characterise(text.lowered, start, end):
         return True
     if actors < 2:
         return False
