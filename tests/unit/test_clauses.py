@@ -204,6 +204,12 @@ def test_only_sentences_with_a_naming_verb_and_an_evaluative_word_are_parsed_for
     assert not characterise.may_characterise("trump met an abuser.", 0, 20)
 
 
+def test_a_lexicon_phrase_that_takes_in_the_object_beats_a_light_verb_frame():
+    # "launched airstrikes" is aerial weapons (195), not the frame's "launch ... airstrike"
+    assert ("EGY", "ISIS", "195", "actual") in _coded(
+        "Egypt launched airstrikes against Islamic State targets in Libya.")
+
+
 def test_an_intended_act_is_an_expressed_intent():
     assert _coded("Israeli Prime Minister Benjamin Netanyahu said he is willing to meet "
                   "Palestinian President Mahmoud Abbas.") == [
@@ -278,6 +284,9 @@ def test_a_question_is_no_appeal():
     ("A summit between Russia and Turkey ended without agreement.", ("RUS", "TUR", "04")),
     # a warning delivered, issued or sent to a party is a threat to it
     ("North Korea issued a warning to South Korea on Monday.", ("PRK", "KOR", "13")),
+    # the frame wins over the lexicon's own "delivered" (a delivery of aid)...
+    ("President Trump delivered a blunt warning to the government in Tehran.",
+     ("USA", "IRN", "13")),
     ("Iran vowed harsh retaliation against the United States.", ("IRN", "USA", "13")),
     # a title and an office holder's surname; a lower-case Arabic article opens a name
     ("President Obama condemned al-Shabaab on Monday.", ("USA", "ALSHABAAB", "11")),

@@ -16,6 +16,7 @@ from spacy.tokens import Token
 
 from pipeline.reference.lexicon import load_data
 from pipeline.steps.clauses.parse import lemma
+from pipeline.steps.clauses.roles import LIGHT_VERBS
 from pipeline.steps.extraction.verbs import VerbEntry, VerbMatch, inflect
 
 
@@ -44,7 +45,8 @@ def frame_hits(tokens: list[Token], offset: int,
                taken: list[VerbMatch]) -> tuple[list[VerbMatch], list[VerbMatch]]:
     """(triggers for the sentence's light-verb frames, the lexicon hits they replace). A
     frame is more specific than a hit on its object alone: "lifted the arms embargo" is
-    easing (085), not the embargo (163); a hit on the verb itself wins over the frame."""
+    easing (085), not the embargo (163); a hit on the verb itself wins over the frame, unless the
+    verb is a light verb and the frame is read from its object."""
     by_object, by_prep = _frames()
     out: list[VerbMatch] = []
     replaced: list[VerbMatch] = []
@@ -52,17 +54,28 @@ def frame_hits(tokens: list[Token], offset: int,
         if token.pos_ != "VERB":
             continue
         verb = lemma(token).lower()
-        code, covered = None, [token]
+        code, covered, by_noun = None, [token], False
         for child in token.children:
             if child.dep_ == "dobj" and (verb, lemma(child).lower()) in by_object:
                 code, covered = by_object[(verb, lemma(child).lower())], [token, child]
+                by_noun = True
                 break
             if child.dep_ in ("prep", "prt") and (verb, child.lower_) in by_prep and any(
                     g.dep_ == "pobj" for g in child.children):
                 code = by_prep[(verb, child.lower_)]
                 break
-        if code is None or _overlapping(token, offset, taken):
+        if code is None:
             continue
+        on_verb = _overlapping(token, offset, taken)
+        verb_end = offset + token.idx + len(token.text)
+        # A lexicon phrase that takes in the object too ("launched airstrikes": 195) is
+        # more specific than the frame.
+        if on_verb and not (by_noun and verb in LIGHT_VERBS
+                            and all(v.end <= verb_end for v in on_verb)):
+            continue
+        # A light verb means what its object says: "delivered a warning to Tehran" is a
+        # threat, not the delivery the lexicon's "delivered" would code.
+        replaced.extend(on_verb)
         for noun in covered[1:]:
             replaced.extend(_overlapping(noun, offset, taken))
         start = offset + token.idx
