@@ -193,9 +193,21 @@ def test_calling_a_party_a_name_criticises_or_praises_it(body, expected):
     "Iran called the group Hamas.",  # a neutral name
     # the blaming word is not what the name is
     "Russia called the Assad government a main force against terrorism.",
+    # a thing named, not judged; a name denied
+    "Syrian and Iraqi refugees created an organization called the Friends of Syria.",
+    "Walker has characterized China as neither friend nor foe.",
 ])
 def test_a_name_that_neither_blames_nor_praises_codes_nothing(body):
     assert not _coded(body)
+
+
+def test_a_characterisation_aims_only_at_its_object():
+    # the attack names no one: Hollande's blame has no target, not a guess from the window
+    assert _coded("Speaking in Washington, President Francois Hollande called the attack a "
+                  "terrorist act.") == [("FRAGOV", None, "111", "actual")]
+    # a misparse puts the object inside the name ("NATO" a compound of "obsolete")
+    assert ("USAGOV", "NATO", "111", "actual") in _coded(
+        "Trump has also repeatedly called NATO obsolete.")
 
 
 def test_only_sentences_with_a_naming_verb_and_an_evaluative_word_are_parsed_for_it():

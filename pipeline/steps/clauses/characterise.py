@@ -37,16 +37,17 @@ _BLAME = frozenset({
     "coward", "barbaric", "heinous", "brutal", "cruel", "inhumane", "vile", "horrific",
     "atrocious", "terrible", "horrible", "awful", "worst", "stupid", "crazy", "nasty",
     "hunt", "war", "blackmail", "piracy", "pirate", "theft", "thief", "invasion", "occupier",
-    "occupation", "tragedy", "mistake", "blunder", "catastrophe", "catastrophic", "menace",
+    "occupation", "mistake", "blunder", "menace",
 })
 # Names that praise.
 _PRAISE = frozenset({
     "friend", "ally", "partner", "hero", "heroic", "great", "excellent", "success",
-    "successful", "achievement", "historic", "breakthrough", "constructive", "productive",
+    "successful", "achievement", "breakthrough", "constructive", "productive",
     "wonderful", "fantastic", "tremendous", "brave", "courageous", "visionary", "champion",
     "model", "positive", "fruitful", "outstanding", "remarkable", "honorable", "honourable",
 })
 _CODES = {"blame": "111", "praise": "051"}
+_NOT = frozenset({"not", "no", "neither", "never"})
 _NAME_MODIFIERS = frozenset({"amod", "compound", "nmod", "advmod", "acomp", "conj"})
 _OF_HEADS = frozenset({"act", "kind", "form", "case", "example", "sort", "piece", "policy"})
 # Naming verbs that take two objects ("called X a liar", "branded them traitors").
@@ -69,11 +70,16 @@ def may_characterise(lowered: str, start: int, end: int) -> bool:
 
 def characterisation_hits(tokens: list[Token], offset: int,
                           taken: list[VerbMatch]) -> list[VerbMatch]:
-    """Triggers for the sentence's characterisations whose verb no other hit covers."""
+    """Triggers for the sentence's characterisations whose verb no other hit covers. Their
+    target is what the parse names as the object, or none: never a guess from the window
+    ("called the attack a terrorist act" names no one it blames)."""
     out = []
     for token in tokens:
         if token.pos_ != "VERB" or lemma(token).lower() not in _NAMING:
             continue
+        if token.dep_ in ("acl", "amod") or (token.tag_ == "VBN" and not any(
+                c.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass") for c in token.children)):
+            continue  # "an organization called the 'Friends of ...'": named, not judged
         verdict = _verdict(token)
         if verdict is None:
             continue
@@ -88,6 +94,9 @@ def characterisation_hits(tokens: list[Token], offset: int,
 def _verdict(verb: Token) -> str | None:
     """"blame" or "praise" for the name a naming verb gives its object, else None."""
     for name in _names(verb):
+        if name.pos_ == "PROPN" or any(c.dep_ in ("neg", "preconj") or c.lower_ in _NOT
+                                       for c in name.children):
+            continue  # a proper name ("called it Operation Hope"); "neither friend nor foe"
         words = {w for t in _name_words(name) for w in (t.lower_, lemma(t).lower())}
         if words & _BLAME:
             return "blame"
@@ -123,3 +132,10 @@ def _names(verb: Token) -> list[Token]:
         if child.dep_ == "prep" and child.lower_ == "as":
             names.extend(g for g in child.children if g.dep_ == "pobj")
     return names
+
+
+def object_in_name(verb: Token) -> list[Token]:
+    """Words the parse put inside the name that are the object ("called NATO obsolete",
+    parsed with "NATO" a compound of "obsolete")."""
+    return [c for name in _names(verb) for c in name.children
+            if c.dep_ in ("compound", "nmod") and c.i < name.i]

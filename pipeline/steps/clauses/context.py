@@ -77,7 +77,7 @@ class ClauseContext(lexical.EventContext):
         self.parsed = parsed
         if parsed is None:
             return self.events_for(start, end, phrases, verbs)
-        verbs, both_roles = _triggers(parsed, verbs)
+        verbs, both_roles, named = _triggers(parsed, verbs)
         prepared = self._sentence(start, end, phrases, verbs)
         asked = reported.demands(parsed)
         if prepared is None and asked:
@@ -109,7 +109,18 @@ class ClauseContext(lexical.EventContext):
                 targets = [p for p in roles[1] if id(p) in allowed]
                 roles = (sources, targets, roles[2], roles[3]) if sources else None
             self.windowed = False
-            if id(verb) in both_roles:
+            if id(verb) in named and roles is None:
+                continue  # whoever is named by nobody the parse finds: no guess
+            if id(verb) in named and not roles[1]:
+                # Blame or praise with no party named in the object: the speaker's alone.
+                token = parsed.trigger(verb)
+                inside = [parsed.by_token[t.i] for t in characterise.object_in_name(token)
+                          if t.i in parsed.by_token] if token is not None else []
+                targets = [p for p in inside if id(p) in allowed]
+                if not targets:
+                    entry = replace(entry, intransitive=True)
+                roles = (roles[0], targets, roles[2], True)
+            elif id(verb) in both_roles:
                 if roles is None or not roles[1]:
                     continue
             elif roles is None or not roles[1]:
@@ -199,18 +210,20 @@ class ClauseContext(lexical.EventContext):
 
 
 def _triggers(parsed: ParsedSentence, verbs: Sequence[VerbMatch],
-              ) -> tuple[list[VerbMatch], set[int]]:
-    """The lexicon's hits plus the parse's speech acts, frames and dictionary verbs, in text
-    order; and the ids of the dictionary verbs, which need a subject and an object actor."""
+              ) -> tuple[list[VerbMatch], set[int], set[int]]:
+    """The lexicon's hits plus the parse's speech acts, characterisations, frames and
+    dictionary verbs, in text order; the ids of the dictionary verbs, which need a subject
+    and an object actor; and those of the characterisations, whose object is the parse's."""
     tokens = list(parsed.doc)
     acts = speech.speech_acts(tokens, parsed.offset, list(verbs))
-    acts += characterise.characterisation_hits(tokens, parsed.offset, [*verbs, *acts])
-    light, replaced = frames.frame_hits(tokens, parsed.offset, [*verbs, *acts])
+    named = characterise.characterisation_hits(tokens, parsed.offset, [*verbs, *acts])
+    light, replaced = frames.frame_hits(tokens, parsed.offset, [*verbs, *acts, *named])
     gone = {id(v) for v in replaced}
     kept = [v for v in verbs if id(v) not in gone]
-    general = structural.structural_hits(tokens, parsed.offset, [*kept, *acts, *light])
-    return (sorted([*kept, *acts, *light, *general], key=lambda v: v.start),
-            {id(v) for v in general})
+    general = structural.structural_hits(tokens, parsed.offset,
+                                         [*kept, *acts, *named, *light])
+    return (sorted([*kept, *acts, *named, *light, *general], key=lambda v: v.start),
+            {id(v) for v in general}, {id(v) for v in named})
 
 
 def _party(event: ExtractedEvent) -> str:

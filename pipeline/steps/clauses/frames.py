@@ -68,10 +68,11 @@ def frame_hits(tokens: list[Token], offset: int,
             continue
         on_verb = _overlapping(token, offset, taken)
         verb_end = offset + token.idx + len(token.text)
-        # A lexicon phrase that takes in the object too ("launched airstrikes": 195) is
-        # more specific than the frame.
+        # A lexicon phrase that takes in the object, or a hit on the object itself ("launched
+        # its first airstrikes": 195), is more specific than the frame.
         if on_verb and not (by_noun and verb in LIGHT_VERBS
-                            and all(v.end <= verb_end for v in on_verb)):
+                            and all(v.end <= verb_end for v in on_verb)
+                            and not _overlapping(covered[1], offset, taken)):
             continue
         # A light verb means what its object says: "delivered a warning to Tehran" is a
         # threat, not the delivery the lexicon's "delivered" would code.
