@@ -155,8 +155,9 @@ def test_criticism_praise_and_apology_stand_without_an_addressee():
     assert _coded("Putin condemned Friday's killing.") == [("RUSGOV", None, "111", "actual")]
     assert _coded("Iranian leaders have apologized for the mistake.") == [
         ("IRNGOV", None, "055", "actual")]
-    # an accusation is against someone: with no one named it is not coded
+    # an accusation is against someone, an agreement with someone: with no one named, no event
     assert not _coded("The Turkish government accused the cleric of plotting the coup.")
+    assert not _coded("Iran has reached an agreement on its nuclear program.")
 
 
 def test_a_hyphenated_leader_or_backer_describes_its_noun():

@@ -41,9 +41,10 @@ _THREAT_CODES = {"16": "131", "17": "137", "18": "138", "19": "138", "20": "138"
 # Roots whose act stands without a named other party when the parse gives its subject:
 # appeals, intents, praise and apologies, criticism and complaints, demands, shows of force
 # ("Putin condemned Friday's killing"). An accusation or a lawsuit always has someone it is
-# against: without one named, it is not coded.
+# against, an agreement, a recognition or a pardon someone it is with: without one named,
+# they are not coded ("negotiators reached a deal").
 _UNDIRECTED_ROOTS = frozenset({"02", "03", "05", "10", "11", "15"})
-_DIRECTED_CODES = frozenset({"112", "115"})
+_DIRECTED_CODES = frozenset({"112", "115", "050", "054", "056", "057"})
 
 
 class ClauseContext(lexical.EventContext):
