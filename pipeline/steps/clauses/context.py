@@ -110,17 +110,10 @@ class ClauseContext(lexical.EventContext):
                 targets = [p for p in roles[1] if id(p) in allowed]
                 roles = (sources, targets, roles[2], roles[3]) if sources else None
             self.windowed = False
-            if id(verb) in named and roles is None:
-                continue  # whoever is named by nobody the parse finds: no guess
-            if id(verb) in named and not roles[1]:
-                # Blame or praise with no party named in the object: the speaker's alone.
-                token = parsed.trigger(verb)
-                inside = [parsed.by_token[t.i] for t in characterise.object_in_name(token)
-                          if t.i in parsed.by_token] if token is not None else []
-                targets = [p for p in inside if id(p) in allowed]
-                if not targets:
-                    entry = replace(entry, intransitive=True)
-                roles = (roles[0], targets, roles[2], True)
+            if id(verb) in named:
+                if roles is None:
+                    continue  # whoever is named by nobody the parse finds: no guess
+                entry, roles = _named_roles(parsed, verb, entry, roles, allowed)
             elif id(verb) in both_roles:
                 if roles is None or not roles[1]:
                     continue
@@ -225,6 +218,21 @@ def _triggers(parsed: ParsedSentence, verbs: Sequence[VerbMatch],
                                          [*kept, *acts, *named, *light])
     return (sorted([*kept, *acts, *named, *light, *general], key=lambda v: v.start),
             {id(v) for v in general}, {id(v) for v in named})
+
+
+def _named_roles(parsed: ParsedSentence, verb: VerbMatch, entry: VerbEntry, roles: Roles,
+                 allowed: set[int]) -> tuple[VerbEntry, Roles]:
+    """A characterisation's roles: its parsed object, else an actor a misparse put inside
+    the name ("called NATO obsolete"), else none (blame or praise the speaker's alone)."""
+    if roles[1]:
+        return entry, roles
+    token = parsed.trigger(verb)
+    inside = [parsed.by_token[t.i] for t in characterise.object_in_name(token)
+              if t.i in parsed.by_token] if token is not None else []
+    targets = [p for p in inside if id(p) in allowed]
+    if not targets:
+        entry = replace(entry, intransitive=True)
+    return entry, (roles[0], targets, roles[2], True)
 
 
 def _party(event: ExtractedEvent) -> str:
