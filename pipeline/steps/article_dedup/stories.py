@@ -72,38 +72,59 @@ def features(title: str, body: str, top_k: int = 40) -> Vector:
     """Unit vector over the article's `top_k` heaviest terms (title and lede words counted
     1 + `LEAD_EXTRA` times); capitalised words (names, which anchor an event) get a boost.
     """
-    # Count surface forms first (C-speed Counter), then fold case per distinct form.
+    # Count surface forms first (C-speed Counter), then read each distinct form's term,
+    # case and weight from a cache: an article's forms are mostly ones already seen.
     tokens = TOKEN.findall(body)
-    surface: Counter[str] = Counter(t.strip(".'’-") for t in tokens)
-    lead = Counter(t.strip(".'’-") for t in tokens[:LEAD_TOKENS])
-    for token in TOKEN.findall(title):
-        lead[token.strip(".'’-")] += 1
+    surface = Counter(tokens)
+    lead = Counter(tokens[:LEAD_TOKENS])
+    lead.update(TOKEN.findall(title))
     for token, times in lead.items():
         surface[token] += LEAD_EXTRA * times
-    counts: Counter[str] = Counter()
-    capitalised: Counter[str] = Counter()
+    counts: dict[str, int] = {}
+    capitalised: dict[str, int] = {}
+    weights: dict[str, float] = {}
+    forms = _FORMS
     for raw, times in surface.items():
-        if len(raw) < 2:
+        form = forms.get(raw)
+        if form is None:
+            form = _form(raw)
+        term, capital, weight = form
+        if weight <= 0.0:  # function words, one-letter tokens: never among the top terms
             continue
-        term = raw.lower()
-        if raw[0].isupper():
-            capitalised[term] += times
-        else:  # names are not stemmed ("Williams", "Reuters")
-            term = stem(term)
-        counts[term] += times
-    scored: list[tuple[float, str]] = []
-    zipf, log, is_name = _zipf_table(), math.log, capitalised.get  # term_weight, inlined
-    for term, count in counts.items():
-        weight = NUMBER_WEIGHT if term[0].isdigit() else COMMON_ZIPF - zipf.get(term, ABSENT_ZIPF)
-        if weight <= 0.0:
-            continue
-        if is_name(term, 0) * 2 > count:
-            weight *= CAPITAL_BOOST
-        scored.append(((1.0 + log(count)) * weight, term))
-    scored.sort(key=lambda pair: (-pair[0], pair[1]))
-    top = scored[:top_k]
+        counts[term] = counts.get(term, 0) + times
+        if capital:
+            capitalised[term] = capitalised.get(term, 0) + times
+        weights[term] = weight
+    log, is_name = math.log, capitalised.get
+    # Negated scores: a plain tuple sort ranks heaviest first, ties by term.
+    ranked = [(-(1.0 + log(count)) * (weights[term] * CAPITAL_BOOST
+                                      if is_name(term, 0) * 2 > count else weights[term]), term)
+              for term, count in counts.items()]
+    ranked.sort()
+    top = ranked[:top_k]
     norm = math.sqrt(sum(score * score for score, _ in top)) or 1.0
-    return {term: round(score / norm, 4) for score, term in top}
+    return {term: round(-score / norm, 4) for score, term in top}
+
+
+# Surface form -> (term, capitalised, weight); bounded, cleared when full (a live feed's
+# vocabulary grows without end; a day's news reuses most of it).
+_FORMS: dict[str, tuple[str, bool, float]] = {}
+_MAX_FORMS = 1 << 17
+
+
+def _form(raw: str) -> tuple[str, bool, float]:
+    if len(raw) < 2:
+        form = ("", False, 0.0)
+    else:
+        term = raw.lower()
+        capital = raw[0].isupper()
+        if not capital:  # names are not stemmed ("Williams", "Reuters")
+            term = stem(term)
+        form = (term, capital, term_weight(term))
+    if len(_FORMS) >= _MAX_FORMS:
+        _FORMS.clear()
+    _FORMS[raw] = form
+    return form
 
 
 def story_id_for(article_id: str) -> str:
