@@ -113,3 +113,13 @@ def test_members_share_vectors_without_changing_them():
     assert set(index._postings) == set(b) and set(index._postings.values()) == {"st-1"}
     index.remove("b", b)
     assert index._postings == {} and index.story_count == 0
+
+
+def test_the_surface_form_cache_stays_bounded_and_changes_no_vector(monkeypatch):
+    title, body = "Storm hits coast", "Storms hit the Coast of Kent. " * 5 + "Kent's mayor spoke."
+    fresh = stories.features(title, body)
+    monkeypatch.setattr(stories, "_MAX_FORMS", 3)
+    stories._FORMS.clear()
+    assert stories.features(title, body) == fresh  # filled, cleared and refilled mid-article
+    assert len(stories._FORMS) <= 3
+    stories._FORMS.clear()
