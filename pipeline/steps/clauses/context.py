@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from pipeline.steps.clauses import characterise, frames, reported, speech, structural
+from pipeline.steps.clauses.places import clause_place
 from pipeline.steps.clauses.roles import (
     FORCE_ROOTS,
     NO_ACTOR,
@@ -28,7 +29,7 @@ from pipeline.steps.extraction import event_context as lexical
 from pipeline.steps.extraction import event_rules as rules
 from pipeline.steps.extraction.actors import Phrase
 from pipeline.steps.extraction.verbs import VerbEntry, VerbMatch
-from schemas.records import ExtractedEvent
+from schemas.records import ExtractedEvent, Location
 
 # Claim verbs whose that-clause reports an event (as the speaker tells it), unlike a warning,
 # a belief or a denial.
@@ -60,6 +61,21 @@ class ClauseContext(lexical.EventContext):
         if not super().adjectival(verb, sentence_start):
             return False
         return self.parsed is None or not event_in_parse(self.parsed, verb)
+
+    parse_located = True
+
+    def location_of(self, sentence: lexical.Sentence, verb: VerbMatch) -> Location | None:
+        """A place in the trigger's own clause (`places`); without a parse, the window's."""
+        parsed = self.parsed
+        trigger = parsed.trigger(verb) if parsed is not None else None
+        if trigger is None:
+            return super().location_of(sentence, verb)
+        places = lexical.places_of(sentence)
+        chosen = clause_place(parsed, trigger, places)
+        # A place only in another clause is that clause's: the event's place is unstated
+        # (on the dev set 0.60 -> 0.69 of matched events located right; the window's place
+        # as a fallback instead: 0.61).
+        return lexical.location_at(chosen) if chosen is not None else None
 
     def embedded_kept(self, spans: list[embedding.Complement], verb: VerbMatch,
                       entry: VerbEntry) -> bool:

@@ -56,7 +56,7 @@ _PATIENT_NOUNS = frozenset({"killing", "murder", "assassination", "arrest", "det
                             "imprisonment", "deportation", "extradition", "capture",
                             "torture", "expulsion", "removal", "firing", "ouster"})
 # Nouns of acts whose author a passive's victim suffered ("killed in a U.S. drone strike").
-_ACT_NOUNS = frozenset({"strike", "airstrike", "attack", "raid", "bombing", "operation",
+ACT_NOUNS = frozenset({"strike", "airstrike", "attack", "raid", "bombing", "operation",
                         "assault", "offensive", "crackdown", "ambush", "shelling"})
 # Verbs whose object noun names the act the subject does ("launched an attack on").
 LIGHT_VERBS = frozenset({"launch", "carry", "hold", "conduct", "impose", "stage", "make", "mount",
@@ -335,7 +335,7 @@ def _agents(parsed: ParsedSentence, verb: Token) -> list[Phrase]:
     for child in verb.children:
         if child.dep_ == "prep" and child.lower_ in ("in", "during"):
             for pobj in child.children:
-                if pobj.dep_ == "pobj" and lemma(pobj) in _ACT_NOUNS:
+                if pobj.dep_ == "pobj" and lemma(pobj) in ACT_NOUNS:
                     authors = [parsed.by_token[c.i] for c in pobj.children
                                if c.dep_ in _NOUN_SOURCE_DEPS and c.i in parsed.by_token]
                     if authors:

@@ -230,9 +230,13 @@ class EventContext:
         pre_clause = lowered[rules.clause_start(lowered, sentence.start, verb.start):verb.start]
         status = status_of(pre_clause, root)
         intent = rules.agreed_intent(pre_clause, root)
-        location = _location(sentence, verb)
-        if location is None and root == cameo.CONSULT:
-            location = self.places.carried({s.code for s in sources if s.code})
+        location = self.location_of(sentence, verb)
+        # The window's place stands for an unnamed other party ("visited Doha", "fired
+        # missiles at U.S. bases"), whichever place the event's location was read from.
+        place = _location(sentence, verb) if self.parse_located else location
+        if root == cameo.CONSULT and (location is None or place is None):
+            carried = self.places.carried({s.code for s in sources if s.code})
+            location, place = location or carried, place or carried
         if len(sources) > 1 and (root in _RECIPROCAL_ROOTS or verb.surface.startswith(
                 _RECIPROCAL_FIGHT) or _EACH_OTHER.search(
                 lowered, verb.end, min(sentence.cut, verb.end + _EACH_OTHER_SPAN))) and (
@@ -243,7 +247,9 @@ class EventContext:
             # no partner unless "with" introduces it ("... to form a unity government").
             targets = sources
         if not targets:
-            targets = self._implicit_targets(verb, entry, sources[0], location)
+            targets = self._implicit_targets(verb, entry, sources[0], place)
+            if targets and targets[0].how == "location" and location is None:
+                location = place  # the party's place is where it happened, none other said
         if not targets and not entry.intransitive:
             return []
         base = entry.target_code if targets and entry.target_code else entry.code
@@ -270,6 +276,12 @@ class EventContext:
                     continue
                 events.append((event, source, target))
         return events
+
+    parse_located = False  # `location_of` reads the parse, not the window
+
+    def location_of(self, sentence: Sentence, verb: VerbMatch) -> Location | None:
+        """Where a trigger's event happened (the window rule, `_location`)."""
+        return _location(sentence, verb)
 
     def repeat_key(self, event: ExtractedEvent) -> tuple[str, ...]:
         """What the sentence remembers of a coded event (`repeated` reads it)."""
@@ -410,13 +422,22 @@ def window_roles(sentence: Sentence, verb: VerbMatch, actors: list[Phrase], wind
 
 # -- details --------------------------------------------------------------------------------------
 
+def places_of(sentence: Sentence) -> list[Phrase]:
+    """The sentence's phrases that may say where an event happened."""
+    return [p for p in sentence.phrases if p.locative or (p.place and not p.is_actor)]
+
+
 def _location(sentence: Sentence, verb: VerbMatch) -> Location | None:
     """The first place after the verb in its sentence, else the sentence's last place."""
-    places = [p for p in sentence.phrases if p.locative or (p.place and not p.is_actor)]
+    places = places_of(sentence)
     if not places:
         return None
     after = [p for p in places if p.start >= verb.end]
-    chosen = after[0] if after else places[-1]
+    return location_at(after[0] if after else places[-1])
+
+
+def location_at(chosen: Phrase) -> Location | None:
+    """The location a place phrase names (a gazetteer place, else its country)."""
     if chosen.place is not None:
         place = chosen.place
         return Location.model_construct(name=place.name, country=place.country,
