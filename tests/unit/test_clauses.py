@@ -459,3 +459,11 @@ def test_guessed_parties_of_a_second_trigger_of_one_root_are_not_a_second_event(
     keys = _keys(clause_events(article))
     assert ("ISRGOV", "QAT", "04") in keys, keys
     assert not any(t == "PSE" and root == "04" for _, t, root in keys), keys
+
+
+def test_a_phrase_before_the_verb_sets_the_scene_and_is_no_target():
+    # (the prepositional object before the verb was read as the party criticised: RUS -> UN)
+    keys = _keys(clause_events(_article(
+        "At the United Nations on Friday, Russia sharply criticized the decision.")))
+    assert ("RUS", "UN", "11") not in keys
+    assert ("RUS", None, "11") in keys

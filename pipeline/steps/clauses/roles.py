@@ -308,8 +308,11 @@ def _objects(parsed: ParsedSentence, verb: Token, possessor: bool = False) -> li
     `possessor`, when none names one, an object's possessor ("declined Putin's invitation",
     "derided Trump's foreign policy": aimed at Putin, at Trump)."""
     heads = [child for dep in _OBJECT for child in verb.children if child.dep_ == dep]
+    # A phrase before the verb sets the scene ("At the United Nations, Russia criticized
+    # ..."); the party acted on follows it.
     heads += [pobj for child in verb.children
               if child.dep_ in ("prep", "prt") and child.lower_ in _TARGET_PREPS
+              and child.i > verb.i
               for pobj in child.children if pobj.dep_ in ("pobj", "pcomp")]
     for head in heads:
         found = _usable_targets(parsed.actors_at(head, _OBJECT_SKIP))
