@@ -408,3 +408,31 @@ def test_a_possessive_before_an_act_is_not_a_title() -> None:
     texts = [p.text for p in find_phrases(ArticleText.of("Iran's attack on the ambassador was "
                                                          "condemned."))]
     assert "Iran" in texts and not any("attack" in t for t in texts)
+
+
+CARD_BODY = ("The president chose Secretary of State Rex Tillerson Rex Wayne TillersonRussia "
+             "condemns Israeli strikes on Syria Iran threatens to attack Saudi Arabia MORE to "
+             "lead the talks. Sen. John McCain John Sidney McCain2020 Democrats slam China MORE "
+             "spoke later. READ MORE: other stories.")
+
+
+def test_scraped_link_cards_are_blanked_and_offsets_kept():
+    from pipeline.steps.extraction.text import mask_link_cards
+
+    masked = mask_link_cards(CARD_BODY)
+    assert len(masked) == len(CARD_BODY)
+    assert "Rex Tillerson " in masked and "to lead the talks" in masked
+    assert "John McCain " in masked and "spoke later" in masked
+    for gone in ("Russia", "Israeli", "Iran", "Saudi", "Democrats", "China"):
+        assert gone not in masked
+    assert "READ MORE" in masked  # no repeated name: not a card
+
+
+@pytest.mark.parametrize("engine", ["lexical", "clause"])
+def test_no_event_is_coded_from_a_link_card(engine):
+    from pipeline.steps.clauses.extract import extract_events as clause_events
+
+    extract = clause_events if engine == "clause" else extract_events
+    article = Article(id="c", source="t", body=CARD_BODY, published_at="2018-03-13T10:00:00Z")
+    codes = {e.source.code[:3] for e in extract(article) if e.source}
+    assert not codes & {"RUS", "IRN", "CHN"}, codes

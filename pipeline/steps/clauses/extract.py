@@ -20,7 +20,7 @@ from pipeline.steps.extraction.actors import Phrase, date_offices, find_phrases
 from pipeline.steps.extraction.coreference import resolve
 from pipeline.steps.extraction.extract import MAX_BODY_CHARS, EventKey, keep_new
 from pipeline.steps.extraction.scan import scan
-from pipeline.steps.extraction.text import ArticleText
+from pipeline.steps.extraction.text import ArticleText, mask_link_cards
 from pipeline.steps.extraction.verbs import VerbMatch, find_verbs
 from schemas.records import Article, ExtractedEvent
 
@@ -38,7 +38,7 @@ _DATELINE = re.compile(
 
 def extract_events(article: Article) -> list[ExtractedEvent]:
     """Extract CAMEO-coded events from one article. Deterministic and side-effect free."""
-    text = ArticleText.of(article.body[:MAX_BODY_CHARS])
+    text = ArticleText.of(mask_link_cards(article.body[:MAX_BODY_CHARS]))
     if not text.sentences:
         return []
     actor_hits, verb_hits, triggers = scan(text)

@@ -17,7 +17,7 @@ from pipeline.steps.extraction.actors import date_offices, find_phrases
 from pipeline.steps.extraction.coreference import resolve
 from pipeline.steps.extraction.event_context import EventContext
 from pipeline.steps.extraction.scan import scan
-from pipeline.steps.extraction.text import ArticleText
+from pipeline.steps.extraction.text import ArticleText, mask_link_cards
 from pipeline.steps.extraction.verbs import find_verbs
 from schemas.records import Article, ExtractedEvent
 
@@ -31,7 +31,7 @@ EventKey = tuple[str, str | None, str, str]
 
 def extract_events(article: Article) -> list[ExtractedEvent]:
     """Extract CAMEO-coded events from one article. Deterministic and side-effect free."""
-    text = ArticleText.of(article.body[:MAX_BODY_CHARS])
+    text = ArticleText.of(mask_link_cards(article.body[:MAX_BODY_CHARS]))
     if not text.sentences:
         return []
     actor_hits, verb_hits, triggers = scan(text)  # one automaton pass for everything

@@ -36,6 +36,19 @@ _ABBREVIATED = re.compile(r"(?:^|[^\w.])(?:" + "|".join(
 
 
 MAX_SENTENCE_CHARS = 1000
+# A scraped link card (The Hill): a name repeated in full, glued to the headlines of the
+# person's other stories, ending "MORE" ("President Donald Trump Donald John TrumpGOP
+# senators balk at ... votes MORE has removed ..."). Its headlines are no part of the text.
+_LINK_CARD = re.compile(r"\b([A-Z][A-Za-z'\u2019-]*[a-z])\s+((?:[A-Z(][\w.()'\u2019-]*\s+){1,4}\1)"
+                        r"(?=[A-Z0-9])[^\n]{0,700}? MORE\b")
+
+
+def mask_link_cards(body: str) -> str:
+    """`body` with scraped link cards blanked out (spaces: every offset stays)."""
+    if " MORE" not in body:
+        return body
+    return _LINK_CARD.sub(lambda m: m.group(1) + body[m.end(1):m.start(2)]
+                          + " " * (m.end() - m.start(2)), body)
 
 
 @dataclass(frozen=True, slots=True)
