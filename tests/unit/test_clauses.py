@@ -489,3 +489,22 @@ def test_the_parse_sees_stand_in_surnames_at_the_same_offsets():
     masked = _masked(body, phrases)
     assert masked == "Theresa Lee met him. He said Mr. Smith would go."
     assert len(masked) == len(body)
+
+
+def test_two_subjects_act_on_the_parsed_object_not_on_each_other():
+    # a reciprocal root (05) with two subjects took the subjects as each other's targets
+    keys = _keys(clause_events(_article("Russia and China praised Iran on Monday.")))
+    assert {("RUS", "IRN", "05"), ("CHN", "IRN", "05")} <= keys
+    assert ("RUS", "CHN", "05") not in keys
+    keys = _keys(clause_events(_article("Canada and Mexico signed an agreement on Monday.")))
+    assert ("CAN", "MEX", "05") in keys  # no object actor: still with each other
+
+
+def test_the_parsed_object_stands_when_only_the_window_finds_the_subject():
+    # misparsed: the leaders are coordinated with Soleimani and "were" has no subject
+    keys = _keys(clause_events(_article(
+        "In the hours after the killing of Iranian Maj. Gen. Qassem Soleimani, Prime Minister "
+        "Benjamin Netanyahu and Israeli opposition leaders alike were quick to praise the "
+        "Trump administration.")))
+    assert ("ISRGOV", "USAGOV", "05") in keys
+    assert not {k for k in keys if k[2] == "05" and k[1] != "USAGOV"}, keys

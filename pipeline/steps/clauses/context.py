@@ -22,6 +22,7 @@ from pipeline.steps.clauses.roles import (
     dependency_roles,
     event_in_parse,
     intent_code,
+    parsed_objects,
     states_what,
 )
 from pipeline.steps.extraction import embedding
@@ -53,6 +54,7 @@ class ClauseContext(lexical.EventContext):
 
     parsed: ParsedSentence | None = None  # the sentence being coded
     windowed = False  # the trigger being coded took its parties from the window rules
+    _objects_taken = False  # ... its subject from the window, its objects from the parse
 
     def adjectival(self, verb: VerbMatch, sentence_start: int) -> bool:
         """The window test ("the detained leader", "condemned the strike") unless the parse
@@ -125,7 +127,7 @@ class ClauseContext(lexical.EventContext):
                 sources = [p for p in roles[0] if id(p) in subjects]
                 targets = [p for p in roles[1] if id(p) in allowed]
                 roles = (sources, targets, roles[2], roles[3]) if sources else None
-            self.windowed = False
+            self.windowed = self._objects_taken = False
             if id(verb) in named:
                 if roles is None:
                     continue  # whoever is named by nobody the parse finds: no guess
@@ -148,6 +150,7 @@ class ClauseContext(lexical.EventContext):
             if roles is None:
                 continue
             previous = (verb, roles[0])
+            self.objects_parsed = bool(roles[1]) and (not self.windowed or self._objects_taken)
             intended = intent_code(parsed, verb, entry.code)
             if intended is not None:
                 entry = replace(entry, code=intended, target_code=None)
@@ -212,7 +215,15 @@ class ClauseContext(lexical.EventContext):
         window = lexical.window_roles(sentence, verb, actors,
                                       lexical.object_window_end(sentence, nxt), shared)
         if roles is None:
-            return window
+            objects = parsed_objects(self.parsed, verb) if self.parsed is not None else []
+            if window is None or not objects:
+                return window
+            # The parse found no subject but does name the object: the window's subject acts
+            # on it ("... leaders alike were quick to praise the Trump administration").
+            taken = {id(p) for p in objects}
+            sources = [p for p in window[0] if id(p) not in taken]
+            self._objects_taken = bool(sources)
+            return (sources, objects, window[2], window[3]) if sources else None
         if window is None:
             return roles
         own = {id(p) for p in roles[0]}

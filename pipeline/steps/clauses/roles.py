@@ -213,6 +213,17 @@ def dependency_roles(parsed: ParsedSentence, verb: VerbMatch) -> Roles | None:
     return sources, _usable_targets(targets), passive, shared
 
 
+def parsed_objects(parsed: ParsedSentence, verb: VerbMatch) -> list[Phrase]:
+    """The object actors the parse gives a verbal trigger, whatever it says of its subject."""
+    token = parsed.trigger(verb)
+    if token is None or token.pos_ not in ("VERB", "AUX") or verb.nominal:
+        return []
+    if any(c.dep_ in _PASSIVE_SUBJECT for c in token.children):
+        return []  # a passive's subject is its target, read with its agent
+    return _usable_targets(_objects(parsed, token, possessor=all(
+        entry.code[:2] not in FORCE_ROOTS for entry in verb.entries)))
+
+
 def _named_subject(verb: Token) -> bool:
     """Whether the verb has a subject of its own that is a noun phrase (not a pronoun)."""
     return any(c.dep_ in _SUBJECT and c.pos_ in ("NOUN", "PROPN") for c in verb.children)

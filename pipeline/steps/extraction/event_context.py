@@ -241,7 +241,7 @@ class EventContext:
                 _RECIPROCAL_FIGHT) or _EACH_OTHER.search(
                 lowered, verb.end, min(sentence.cut, verb.end + _EACH_OTHER_SPAN))) and (
                 not targets or (
-                targets[0].start > verb.end
+                not self.objects_parsed and targets[0].start > verb.end
                 and " with " not in lowered[verb.end:targets[0].start])):
             # "Canada and Mexico signed an agreement" (each with the other); a later actor is
             # no partner unless "with" introduces it ("... to form a unity government").
@@ -278,6 +278,9 @@ class EventContext:
         return events
 
     parse_located = False  # `location_of` reads the parse, not the window
+    # The trigger's targets are its objects in the parse: "X and Y praised Z" is at Z, not
+    # each at the other (a window target after the verb may be no party at all).
+    objects_parsed = False
 
     def location_of(self, sentence: Sentence, verb: VerbMatch) -> Location | None:
         """Where a trigger's event happened (the window rule, `_location`)."""
