@@ -30,13 +30,11 @@ _MAX_HOPS = 8  # a bound on the walk; clauses end it sooner
 
 def phrase_head(parsed: ParsedSentence, phrase: Phrase) -> Token | None:
     """The token heading a phrase in the parse (None: outside the parsed text)."""
-    inside = [t for t in parsed.doc
-              if phrase.start <= parsed.offset + t.idx < phrase.end]
-    ids = {t.i for t in inside}
-    for token in inside:
-        if token.head.i not in ids or token.head.i == token.i:
-            return token
-    return None
+    start, end = phrase.start - parsed.offset, phrase.end - parsed.offset
+    if start < 0 or end <= start:
+        return None
+    span = parsed.doc.char_span(start, end, alignment_mode="expand")
+    return span.root if span is not None and len(span) else None
 
 
 def clause_hops(place: Token, trigger: Token) -> int | None:
