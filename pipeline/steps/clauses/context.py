@@ -55,6 +55,7 @@ class ClauseContext(lexical.EventContext):
     parsed: ParsedSentence | None = None  # the sentence being coded
     windowed = False  # the trigger being coded took its parties from the window rules
     _objects_taken = False  # ... its subject from the window, its objects from the parse
+    parse_located = True  # `location_of` reads the trigger's clause
 
     def adjectival(self, verb: VerbMatch, sentence_start: int) -> bool:
         """The window test ("the detained leader", "condemned the strike") unless the parse
@@ -63,8 +64,6 @@ class ClauseContext(lexical.EventContext):
         if not super().adjectival(verb, sentence_start):
             return False
         return self.parsed is None or not event_in_parse(self.parsed, verb)
-
-    parse_located = True
 
     def location_of(self, sentence: lexical.Sentence, verb: VerbMatch) -> Location | None:
         """A place in the trigger's own clause (`places`); without a parse, the window's."""

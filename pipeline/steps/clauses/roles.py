@@ -57,7 +57,7 @@ _PATIENT_NOUNS = frozenset({"killing", "murder", "assassination", "arrest", "det
                             "torture", "expulsion", "removal", "firing", "ouster"})
 # Nouns of acts whose author a passive's victim suffered ("killed in a U.S. drone strike").
 ACT_NOUNS = frozenset({"strike", "airstrike", "attack", "raid", "bombing", "operation",
-                        "assault", "offensive", "crackdown", "ambush", "shelling"})
+                       "assault", "offensive", "crackdown", "ambush", "shelling"})
 # Verbs whose object noun names the act the subject does ("launched an attack on").
 LIGHT_VERBS = frozenset({"launch", "carry", "hold", "conduct", "impose", "stage", "make", "mount",
                     "wage", "begin", "start", "resume", "continue", "step", "order", "give",
