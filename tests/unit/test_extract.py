@@ -436,3 +436,15 @@ def test_no_event_is_coded_from_a_link_card(engine):
     article = Article(id="c", source="t", body=CARD_BODY, published_at="2018-03-13T10:00:00Z")
     codes = {e.source.code[:3] for e in extract(article) if e.source}
     assert not codes & {"RUS", "IRN", "CHN"}, codes
+
+
+@pytest.mark.parametrize("engine", ["lexical", "clause"])
+def test_a_threat_is_dated_when_it_was_made(engine):
+    # read forwards like a plan, "on Sunday" was the coming Sunday (2018-07-29)
+    from pipeline.steps.clauses.extract import extract_events as clause_events
+
+    extract = clause_events if engine == "clause" else extract_events
+    found = extract(article("President Trump threatened Iran in a late-night tweet on Sunday.",
+                            "2018-07-23"))
+    threats = [e for e in found if e.root == "13"]
+    assert threats and all(e.date_start == date(2018, 7, 22) for e in threats)

@@ -62,7 +62,9 @@ _UNARMED_ROLES = frozenset({"CRM", "OPP", "CVL", "LAB", "EDU"})
 _NON_STATE = frozenset({"CRM", "REB", "CVL", "OPP"})
 _QUANTITY_ROOTS = frozenset({cameo.YIELD, cameo.PROTEST, cameo.FORCE_POSTURE, cameo.COERCE,
                              cameo.ASSAULT, cameo.FIGHT, cameo.MASS_VIOLENCE})
-_FUTURE = frozenset({"planned", "expected", "threatened", "conditional"})
+# A threat is dated as the act of making it: "threatened Iran in a tweet on Sunday" is last
+# Sunday (read forwards, the coming one; dev dates 0.59 -> 0.60).
+_FUTURE = frozenset({"planned", "expected", "conditional"})
 _TARGET_DATE_WINDOW = 24
 _QUANTITY = re.compile(
     r"\b(\d{1,3}(?:,\d{3})+|\d+)(?:\s+(million|thousand))?\s+(?:[a-z-]+\s+){0,2}?"
