@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache
 
 from wordfreq import get_frequency_dict
 
@@ -57,7 +57,6 @@ def term_weight(term: str) -> float:
     return max(0.0, COMMON_ZIPF - zipf)
 
 
-@lru_cache(maxsize=1 << 17)  # a per-word lookup after the first sight: sketch stays fast
 def stem(term: str) -> str:
     """Harman's S-stemmer on a lower-cased word, kept only when the stem is a known word."""
     for suffix, repl, not_after, shortest in _S_RULES:
