@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import ahocorasick
+from wordfreq import zipf_frequency
 
 from pipeline.reference.cache import cached
 from pipeline.reference.countries import countries
@@ -131,8 +132,14 @@ def actor_entries() -> list[tuple[str, ActorEntry]]:
                                                 acronym=name.replace(".", "").isupper())))
         for demonym in country.demonyms:
             entries.append((demonym.lower(), ActorEntry(DEMONYM, country.code)))
-    for key, role in data["titles"].items():
+    titles: dict[str, str] = data["titles"]
+    for key, role in titles.items():
         entries.append((key, ActorEntry(TITLE, role=role)))
+        # "Vice Premier Liu He", "Deputy Foreign Minister Sergei Ryabkov": the same office's
+        # second holder, same role (an office, not an institution: not "deputy ministry").
+        if not key.endswith("ministry"):
+            entries += [(prefix + key, ActorEntry(TITLE, role=role)) for prefix in _DEPUTIES
+                        if prefix + key not in titles]
     for key, role in data["groups"].items():
         entries.append((key, ActorEntry(GROUP, role=role)))
     for key in data["pronouns"]:
@@ -142,6 +149,9 @@ def actor_entries() -> list[tuple[str, ActorEntry]]:
         entries.append((key, ActorEntry(PLACE, best.country, place=best, candidates=candidates,
                                    capital=best.capital, major=best.major)))
     return entries
+
+
+_DEPUTIES = ("vice ", "deputy ", "acting ")
 
 
 def _dated_surname(key: str, hand: dict[str, Any],
@@ -218,6 +228,33 @@ def office_surnames() -> dict[str, ActorEntry]:
                     found[surname] = entry
     return {surname: entry for surname, entry in found.items()
             if first_words.get(surname, set()) <= {entry.country or entry.org}}
+
+
+# Where a person's family name is written first in English ("Xi Jinping", "Kim Jong Un",
+# "Moon Jae-in"); Japanese names are given in Western order.
+FAMILY_FIRST_COUNTRIES = frozenset({"CHN", "TWN", "HKG", "MAC", "PRK", "KOR"})
+
+
+@functools.cache
+def family_first_names() -> frozenset[str]:
+    """Family names that open the names of Chinese and Korean office holders more often than
+    any other office holder's name ("kim", "li", "moon"; not "donald", "carrie" or "john")."""
+    counts: dict[str, list[int]] = {}
+    for source in ("office-holders.json", "phoenix-persons.json"):
+        for name, entry in dated_persons(source).items():
+            words = name.split()
+            if len(words) < 2 or not words[0].isalpha():
+                continue
+            countries_of = {split_code(code)[0] for code, _, _ in entry.roles}
+            seen = counts.setdefault(words[0], [0, 0])
+            seen[0 if countries_of & FAMILY_FIRST_COUNTRIES else 1] += 1
+    # Function words ("no", "an") open some romanised names and every other sentence.
+    return frozenset(word for word, (east, other) in counts.items()
+                     if east >= 2 and east > other and len(word) >= 2
+                     and zipf_frequency(word, "en") < _FUNCTION_ZIPF)
+
+
+_FUNCTION_ZIPF = 5.5
 
 
 def _owners(named: dict[str, DatedCodes]) -> set[str | None]:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.reference.actor_lexicon import family_first_names
 from pipeline.steps.clauses import characterise
 from pipeline.steps.clauses.extract import PARSE_BUDGET_CHARS, parse_plan
 from pipeline.steps.clauses.extract import extract_events as clause_events
@@ -508,3 +509,40 @@ def test_the_parsed_object_stands_when_only_the_window_finds_the_subject():
         "Trump administration.")))
     assert ("ISRGOV", "USAGOV", "05") in keys
     assert not {k for k in keys if k[2] == "05" and k[1] != "USAGOV"}, keys
+
+
+def test_an_act_of_force_a_verb_threatens_is_a_threat_not_the_act():
+    threatened = clause_events(_article("Washington threatened military strikes against Syria."))
+    assert _keys(threatened) == {("USAGOV", "SYR", "13")}
+    assert {e.status for e in threatened} == {"threatened"}
+    warned = _keys(clause_events(_article("Israel warned of a military attack on Iran.")))
+    assert warned == {("ISR", "IRN", "13")}
+    # the same noun as the object of an act is the act
+    assert ("ISR", "IRN", "19") in _keys(clause_events(_article(
+        "Israel launched a military attack on Iran.")))
+
+
+def test_a_surname_named_in_full_earlier_is_the_person_not_a_town_of_that_name():
+    # "Pompeo" is also a Brazilian town; "at" reads as a place's preposition
+    events = _keys(clause_events(_article(
+        "Secretary of State Mike Pompeo visited Beijing on Monday. "
+        "China shot back at Pompeo on Tuesday.")))
+    assert any(source == "CHN" and target == "USAGOV" for source, target, _ in events)
+    assert not any(target == "BRA" for _, target, _ in events)
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("North Korean leader Kim Jong Un arrived on Monday. Trump met Kim on Tuesday.",
+     ("USAGOV", "PRKGOV", "04")),
+    # a deputy's title is the office's ("Vice Premier"), the family name opens the name
+    ("Chinese Vice Premier Liu He arrived in Washington. Trump met Liu on Thursday.",
+     ("USAGOV", "CHNGOV", "04")),
+])
+def test_a_chinese_or_korean_name_is_referred_to_by_its_first_word(body, expected):
+    assert expected in _keys(clause_events(_article(body)))
+
+
+def test_family_first_names_are_learnt_from_the_office_holders():
+    names = family_first_names()
+    assert {"kim", "liu", "moon", "park"} <= names
+    assert not {"donald", "john", "no", "an"} & names  # Western given names, function words

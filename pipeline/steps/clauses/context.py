@@ -155,13 +155,7 @@ class ClauseContext(lexical.EventContext):
                 entry = replace(entry, code=intended, target_code=None)
             for event, source, target in self._events_for_verb(sentence, verb, entry, roles,
                                                                earlier):
-                if intended is not None and event.status in ("planned", "expected"):
-                    event = event.model_copy(update={"status": "actual"})  # expressed now
-                elif event.status == "conditional" and event.root in _THREAT_CODES and \
-                        speech.own_side_conditional(parsed, verb, source):
-                    # "Iran said it would strike U.S. bases if attacked": a threat (13).
-                    event = event.model_copy(update={
-                        "code": _THREAT_CODES[event.root], "status": "threatened"})
+                event = _as_intended(event, intended, parsed, verb, source)
                 earlier.add(self.repeat_key(event))
                 if event.status != "negated":
                     self.history.append((source, target))
@@ -227,6 +221,21 @@ class ClauseContext(lexical.EventContext):
             return roles
         own = {id(p) for p in roles[0]}
         return roles[0], [p for p in window[1] if id(p) not in own], roles[2], roles[3]
+
+
+def _as_intended(event: ExtractedEvent, intended: str | None, parsed: ParsedSentence,
+                 verb: VerbMatch, source: Phrase) -> ExtractedEvent:
+    """The event's status (and code) once what its verb intends or threatens is known."""
+    if intended is not None and intended[:2] == "13" and event.status == "actual":
+        return event.model_copy(update={"status": "threatened"})  # "threatened strikes"
+    if intended is not None and event.status in ("planned", "expected"):
+        return event.model_copy(update={"status": "actual"})  # expressed now
+    if event.status == "conditional" and event.root in _THREAT_CODES and \
+            speech.own_side_conditional(parsed, verb, source):
+        # "Iran said it would strike U.S. bases if attacked": a threat (13).
+        return event.model_copy(update={
+            "code": _THREAT_CODES[event.root], "status": "threatened"})
+    return event
 
 
 def _triggers(parsed: ParsedSentence, verbs: Sequence[VerbMatch],

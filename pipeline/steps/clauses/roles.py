@@ -504,6 +504,9 @@ def intent_code(parsed: ParsedSentence, verb: VerbMatch, code: str) -> str | Non
     governor = token.head
     if token.dep_ == "acl" and lemma(governor).lower() in _RIGHTS and code[:2] in FORCE_ROOTS:
         return "138"  # "has the right to shoot down U.S. bombers": a claimed option of force
+    if token.pos_ in ("NOUN", "PROPN") and code[:2] in FORCE_ROOTS \
+            and _threatened_object(token):
+        return "138"  # "threatened military strikes against Syria": no strike took place
     if token.dep_ != "xcomp":
         return None
     if lemma(governor) not in _INTENT and not any(
@@ -518,6 +521,21 @@ def intent_code(parsed: ParsedSentence, verb: VerbMatch, code: str) -> str | Non
             c.dep_ == "acomp" and lemma(c) in _THREAT_INTENT for c in governor.children)):
         return "138"  # "vowed to strike back", "is ready to strike"
     return None
+
+
+# Verbs whose object is an act of force announced, not done ("threatened strikes", "warned
+# of an attack", "vowed revenge attacks").
+_THREATENING = frozenset({"threaten", "vow", "pledge", "promise", "warn"})
+
+
+def _threatened_object(noun: Token) -> bool:
+    """Whether the event noun is what a threat verb threatens: its object, or the object of
+    its "of" ("warned of a military response"), through coordination and modifiers."""
+    while noun.dep_ in ("conj", "compound", "amod", "appos") and noun.head is not noun:
+        noun = noun.head
+    if noun.dep_ == "pobj" and noun.head.lower_ == "of":
+        return lemma(noun.head.head) == "warn"
+    return noun.dep_ == "dobj" and lemma(noun.head) in _THREATENING
 
 
 def states_what(parsed: ParsedSentence, verb: VerbMatch) -> bool:

@@ -18,6 +18,7 @@ from dataclasses import replace
 
 from wordfreq import zipf_frequency
 
+from pipeline.reference.actor_lexicon import FAMILY_FIRST_COUNTRIES, family_first_names
 from pipeline.steps.extraction.actors import (
     GOVERNMENTS,
     PERSON,
@@ -175,6 +176,9 @@ def _add_surnames(phrases: list[Phrase], body: str) -> list[Phrase]:
             # A surname that is a dictionary entry itself ("Blair") is found without help.
             if m and not _is_actor_key(m.group(1)):
                 names.setdefault(m.group(1), phrase)
+            family = _family_first(phrase)
+            if family and not _is_actor_key(family):
+                names.setdefault(family, phrase)
         elif phrase.roles and phrase.head in GOVERNMENTS and not phrase.person:
             leader = phrase.text.split()[0]
             # "the May government": a common word ("May", "Major") stays a word alone.
@@ -192,12 +196,36 @@ def _add_surnames(phrases: list[Phrase], body: str) -> list[Phrase]:
             end = start + len(name)
             bounded = (not body[start - 1:start].isalnum()) and not body[end:end + 1].isalnum()
             index = bisect_right(starts, start) - 1
-            if bounded and not (index >= 0 and phrases[index].end > start):
+            covering = phrases[index] if index >= 0 and phrases[index].end > start else None
+            if bounded and covering is not None and _town_of_name(covering, start, end):
+                covering.how = "merged"  # "Mike Pompeo ... shot back at Pompeo": not the town
+                covering = None
+            if bounded and covering is None:
                 added.append(_alias(first, start, end, body, phrases))
             start = body.find(name, end)
     if not added:
         return phrases
     return sorted([p for p in phrases if p.how != "merged"] + added, key=lambda p: p.start)
+
+
+def _family_first(phrase: Phrase) -> str | None:
+    """The family name a Chinese or Korean name opens with ("Vice Premier Liu He ... Liu",
+    "Kim Jong Un ... Kim"), if the person is of such a country."""
+    if phrase.country not in FAMILY_FIRST_COUNTRIES:
+        return None
+    words = phrase.text.split()
+    for word, following in zip(words, words[1:], strict=False):
+        if word.lower() in family_first_names() and following[:1].isupper():
+            return word
+    return None
+
+
+def _town_of_name(phrase: Phrase, start: int, end: int) -> bool:
+    """Whether `phrase` is exactly the span [start, end) read as a town or region only: the
+    person the article named in full is a likelier reading of the surname than a gazetteer
+    place of that name (capitals and countries stay what they are)."""
+    return (phrase.start == start and phrase.end == end and phrase.kinds == {PLACE}
+            and phrase.locative)
 
 
 def _is_actor_key(name: str) -> bool:
