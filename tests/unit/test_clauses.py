@@ -546,3 +546,19 @@ def test_family_first_names_are_learnt_from_the_office_holders():
     names = family_first_names()
     assert {"kim", "liu", "moon", "park"} <= names
     assert not {"donald", "john", "no", "an"} & names  # Western given names, function words
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    # every party coordinated in a meeting's "with", however far from the noun
+    ("Trump held meetings with British Prime Minister Theresa May and Russian President "
+     "Vladimir Putin.", {("USAGOV", "GBRGOV", "04"), ("USAGOV", "RUSGOV", "04")}),
+    # the organisation a summit is named after is its host, met by who attends it
+    ("Trump attended a NATO summit in Brussels.", {("USAGOV", "NATO", "04")}),
+    ("French President Emmanuel Macron said at a joint news conference with Argentine "
+     "President Mauricio Macri that trade mattered.", {("FRAGOV", "ARGGOV", "04")}),
+    # an event noun listed in the singular is read in the plural too
+    ("Iran's foreign minister offered apologies to Ukraine on Sunday.",
+     {("IRNGOV", "UKR", "05")}),
+])
+def test_meetings_and_their_parties(body, expected):
+    assert expected <= _keys(clause_events(_article(body)))

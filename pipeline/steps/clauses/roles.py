@@ -86,6 +86,7 @@ FORCE_ROOTS = frozenset({"17", "18", "19", "20"})
 # Meetings a clause's subject may take part in without being named at the noun.
 GATHERINGS = frozenset({"meeting", "talk", "talks", "summit", "conference", "session",
                         "negotiation", "negotiations", "visit", "dinner", "call", "meetings"})
+_WITH_PREPS = frozenset({"with", "among"})  # "meetings with May and Putin"
 _PARTY_PREPS = frozenset({"with", "between", "among", "to", "toward", "towards"})
 _CIRCUMSTANCE_PREPS = frozenset({"at", "during", "after", "before", "following", "ahead",
                                  "since", "amid", "on", "in", "for", "of", "from", "as"})
@@ -183,9 +184,26 @@ class ParsedSentence:
         found: list[Phrase] = []
         for member in _conjuncts(head):
             phrase = self.actor_at(member, deps)
-            if phrase is not None and all(phrase is not p for p in found):
-                found.append(phrase)
+            if phrase is None or any(phrase is p for p in found):
+                continue
+            found.append(phrase)
+            # Found below the member ("meetings with May and Putin"): the actors coordinated
+            # with it there are parties too.
+            for token in self._coordinated_with(phrase, member):
+                other = self.by_token.get(token.i) or self.actor_at(token, deps)
+                if other is not None and all(other is not p for p in found):
+                    found.append(other)
         return found
+
+    def _coordinated_with(self, phrase: Phrase, member: Token) -> list[Token]:
+        """The tokens coordinated with the head token of `phrase` when it is the object of
+        the member's "with" ("meetings with May and Putin", "a deal with Canada and Mexico")."""
+        tokens = [t for t in member.subtree if self.by_token.get(t.i) is phrase]
+        heads = [t for t in tokens if self.by_token.get(t.head.i) is not phrase or t.head == t]
+        if not heads or heads[0].dep_ != "pobj" or heads[0].head.head != member \
+                or heads[0].head.lower_ not in _WITH_PREPS:
+            return []
+        return list(_conjuncts(heads[0]))[1:]
 
 
 def dependency_roles(parsed: ParsedSentence, verb: VerbMatch) -> Roles | None:

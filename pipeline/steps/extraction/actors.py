@@ -73,7 +73,6 @@ _GAP_NAME = re.compile(r"\s+(?:[A-Z][\w.'\u2019-]*\s+){1,3}$")
 _NAME_AFTER = re.compile(r"\s+((?:[A-Z][a-z][\w'-]*)(?:\s+[A-Z][a-z][\w'-]*){0,2})")
 # A name may open with a lower-case Arabic article: "al Qaeda", "al-Shabaab", "el-Sisi".
 _ARTICLE_NAME = re.compile(r"(?:al|el|ad|an|ar|as|ash|at|az)[-\s\u2019']+[A-Z]")
-_SUMMIT = re.compile(r"\s+(?:leaders'?\s+)?summits?\b")
 _COORD_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s+as well as\s+)$")
 # A title word used as an adjective: "general election", "general strike", "general public".
 _ADJECTIVAL_TITLE = re.compile(r"\s+(?:elections?|strikes?|public|assembly|council|practitioners?|"
@@ -240,8 +239,6 @@ def find_phrases(text: ArticleText,
         current = _new_phrase(body, lowered, start, end, entry)
     if current is not None:
         phrases.append(current)
-    # "the G20 summit", "a NATO summit": the gathering names a venue, not an actor.
-    phrases = [p for p in phrases if not (p.org and _SUMMIT.match(lowered, p.end))]
     mentioned = {p.country for p in phrases if p.country and p.kinds & {COUNTRY, DEMONYM}}
     for phrase in phrases:
         if len(phrase.candidates) > 1:

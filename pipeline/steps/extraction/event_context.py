@@ -227,7 +227,7 @@ class EventContext:
             # An event noun ("talks") or a bare protest needs its actor right there: "Italy
             # and Germany favour an early start to talks" is not Italy holding talks.
             return []
-        if nominal:
+        if nominal and not self.objects_parsed:  # the parse says which object it is
             targets = [t for t in targets if t.start - verb.end <= _NOMINAL_TARGET_GAP]
         pre_clause = lowered[rules.clause_start(lowered, sentence.start, verb.start):verb.start]
         status = status_of(pre_clause, root)

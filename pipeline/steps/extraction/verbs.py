@@ -150,12 +150,37 @@ def verb_entries() -> list[tuple[str, tuple[tuple[VerbEntry, ...], bool]]]:
             bucket = by_form.setdefault(form.lower(), [])
             if entry not in bucket:
                 bucket.append(entry)
+    _add_plurals(by_form, exact_forms, verb_forms)
     for form, entry in _cameo_forms():
         if form not in by_form:
             by_form[form] = [entry]
             verb_forms.add(form)
     return [(form, (tuple(entries), _is_nominal(form, verb_forms) and form in exact_forms))
             for form, entries in by_form.items()]
+
+
+# Last words of exact forms that are not the event noun ("attack on", "pay dearly").
+_NOT_NOUNS = frozenset({"on", "against", "with", "between", "of", "into", "at", "in", "for",
+                        "to", "around", "down", "from", "over", "by", "up", "out", "off", "it",
+                        "dearly", "guilty", "asylum",
+                        # "explosions damaged the tanker": mostly reported with no doer
+                        "explosion"})
+
+
+def _add_plurals(by_form: dict[str, list[VerbEntry]], exact_forms: set[str],
+                 verb_forms: set[str]) -> None:
+    """The regular plural of each event noun listed in the singular ("apologies", "phone
+    calls", "drone attacks"), coded as the singular, unless the lexicon lists it itself."""
+    for form in sorted(exact_forms):
+        last = form.rsplit(" ", 1)[-1]
+        if not _is_nominal(form, verb_forms) or last in _NOT_NOUNS or not last.isalpha() \
+                or last.endswith(("s", "ed", "ing")):
+            continue
+        plural = form[:-1] + "ies" if last.endswith("y") and last[-2:-1] not in _VOWELS \
+            else form + ("es" if last.endswith(_ES_ENDINGS) else "s")
+        if plural not in by_form:
+            by_form[plural] = list(by_form[form])
+            exact_forms.add(plural)
 
 
 def _cameo_forms() -> list[tuple[str, VerbEntry]]:
