@@ -562,3 +562,21 @@ def test_family_first_names_are_learnt_from_the_office_holders():
 ])
 def test_meetings_and_their_parties(body, expected):
     assert expected <= _keys(clause_events(_article(body)))
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    # what a noun or adjective of readiness governs is offered (036), not held (040)
+    ("North Korea signaled its willingness to engage in talks with the United States.",
+     ("PRK", "USA", "036")),
+    ("Trump said he is open to continuing negotiations with Mexican leaders.",
+     ("USAGOV", "MEXGOV", "036")),
+    ("Trump accepted an offer of talks from Kim Jong Un.", ("USAGOV", "PRKGOV", "036")),
+    # support reaffirmed, a commitment made
+    ("Trump reaffirmed his support for NATO.", ("USAGOV", "NATO", "051")),
+    ("The United States is fully supportive of Japan in this matter.", ("USA", "JPN", "051")),
+    ("Russia made a firm commitment to Iran on Monday.", ("RUS", "IRN", "030")),
+])
+def test_offers_support_and_commitments(body, expected):
+    assert expected in {(s, t, c) for s, t, c in (
+        (e.source.code, e.target.code if e.target else None, e.code)
+        for e in clause_events(_article(body)))}

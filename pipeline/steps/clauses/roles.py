@@ -525,12 +525,14 @@ def intent_code(parsed: ParsedSentence, verb: VerbMatch, code: str) -> str | Non
     if token.pos_ in ("NOUN", "PROPN") and code[:2] in FORCE_ROOTS \
             and _threatened_object(token):
         return "138"  # "threatened military strikes against Syria": no strike took place
+    root = code[:2]
+    if root in _INTENT_CODES and _offered(token):
+        return _INTENT_CODES[root]  # "its willingness to engage in talks", "open to talks"
     if token.dep_ != "xcomp":
         return None
     if lemma(governor) not in _INTENT and not any(
             c.dep_ == "acomp" and lemma(c) in _INTENT for c in governor.children):
         return None
-    root = code[:2]
     if root == "03":
         return code
     if root in _INTENT_CODES:
@@ -539,6 +541,32 @@ def intent_code(parsed: ParsedSentence, verb: VerbMatch, code: str) -> str | Non
             c.dep_ == "acomp" and lemma(c) in _THREAT_INTENT for c in governor.children)):
         return "138"  # "vowed to strike back", "is ready to strike"
     return None
+
+
+# Nouns and adjectives of a declared readiness: what they govern is offered, not done.
+_INTENT_NOUNS = frozenset({"willingness", "readiness", "commitment", "intention", "offer",
+                           "pledge", "promise", "proposal"})
+_OPEN = frozenset({"open", "willing", "ready"})
+
+
+def _offered(token: Token) -> bool:
+    """Whether an event noun, or the verb it is the object of, is what a noun of intent
+    governs ("signalled its willingness to engage in talks", "an offer of talks") or what
+    someone is open to ("open to continuing negotiations")."""
+    act = token
+    if act.pos_ in ("NOUN", "PROPN") and act.dep_ in ("dobj", "pobj"):
+        holder = act.head.head if act.dep_ == "pobj" else act.head
+        if act.dep_ == "pobj" and act.head.lower_ == "of" and \
+                lemma(holder).lower() in _INTENT_NOUNS:
+            return True  # "an offer of talks"
+        if act.dep_ == "pobj" and act.head.lower_ == "to" and lemma(holder).lower() in _OPEN:
+            return True  # "open to talks"
+        if holder.pos_ == "VERB":
+            act = holder  # "engage in talks", "hold talks"
+    if act.dep_ == "acl" and lemma(act.head).lower() in _INTENT_NOUNS:
+        return True
+    return act.dep_ == "pcomp" and act.head.lower_ == "to" and \
+        lemma(act.head.head).lower() in _OPEN  # "open to continuing negotiations"
 
 
 # Verbs whose object is an act of force announced, not done ("threatened strikes", "warned
