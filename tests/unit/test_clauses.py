@@ -580,3 +580,18 @@ def test_offers_support_and_commitments(body, expected):
     assert expected in {(s, t, c) for s, t, c in (
         (e.source.code, e.target.code if e.target else None, e.code)
         for e in clause_events(_article(body)))}
+
+
+@pytest.mark.parametrize(("body", "code"), [
+    # an act threatened is coded as the codebook's threat of it
+    ("The White House has threatened to veto the bill passed by Congress.", "130"),
+    ("Trump threatened to cut aid to Honduras.", "1311"),
+    ("North Korea threatened to cancel the summit with the United States.", "134"),
+    ("Turkey threatened to expel the U.S. ambassador.", "136"),
+    # what a threat noun's infinitive says is threatened
+    ("Trump issued a threat to punish Syria.", "137"),
+    ("Iran's threat to attack Israel alarmed the world.", "138"),
+])
+def test_a_threatened_act_is_the_threat_of_it(body, code):
+    events = clause_events(_article(body))
+    assert [(e.code, e.status) for e in events] == [(code, "threatened")]

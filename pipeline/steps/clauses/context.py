@@ -17,6 +17,7 @@ from pipeline.steps.clauses.roles import (
     FORCE_ROOTS,
     NO_ACTOR,
     NO_AGENT,
+    THREAT_CODES,
     ParsedSentence,
     Roles,
     dependency_roles,
@@ -24,6 +25,7 @@ from pipeline.steps.clauses.roles import (
     intent_code,
     parsed_objects,
     states_what,
+    threat_code,
 )
 from pipeline.steps.extraction import embedding
 from pipeline.steps.extraction import event_context as lexical
@@ -37,9 +39,6 @@ from schemas.records import ExtractedEvent, Location
 _REPORTING = ("claim", "alleg")
 
 
-# The threat (CAMEO 13) a conditional act of coercion or force announced by its own side
-# is: sanctions 1312 and reduced relations 131, repression 137, force 138.
-_THREAT_CODES = {"16": "131", "17": "137", "18": "138", "19": "138", "20": "138"}
 # Roots whose act stands without a named other party when the parse gives its subject:
 # appeals, intents, praise and apologies, criticism and complaints, demands, shows of force
 # ("Putin condemned Friday's killing"). An accusation or a lawsuit always has someone it is
@@ -230,12 +229,17 @@ def _as_intended(event: ExtractedEvent, intended: str | None, parsed: ParsedSent
         return event.model_copy(update={"status": "threatened"})  # "threatened strikes"
     if intended is not None and event.status in ("planned", "expected"):
         return event.model_copy(update={"status": "actual"})  # expressed now
-    if event.status == "conditional" and event.root in _THREAT_CODES and \
+    if event.status == "conditional" and event.root in THREAT_CODES and \
             speech.own_side_conditional(parsed, verb, source):
         # "Iran said it would strike U.S. bases if attacked": a threat (13).
         return event.model_copy(update={
-            "code": _THREAT_CODES[event.root], "status": "threatened"})
+            "code": THREAT_CODES[event.root], "status": "threatened"})
+    if event.status == "threatened" and event.root != "13":
+        # "threatened to veto the bill", "to expel the ambassador": the act is the threat.
+        return event.model_copy(update={"code": threat_code(event.code)})
     return event
+
+
 
 
 def _triggers(parsed: ParsedSentence, verbs: Sequence[VerbMatch],

@@ -512,6 +512,28 @@ _INTENT_CODES = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035"
 # Who declares itself bound, ready or entitled to use force threatens it.
 _THREAT_INTENT = frozenset({"vow", "pledge", "promise", "ready", "prepared", "determined"})
 _RIGHTS = frozenset({"right", "option"})
+_THREAT_NOUNS = frozenset({"threat", "ultimatum"})
+
+
+# The threat (CAMEO 13) a conditional act of coercion or force announced by its own side
+# is: sanctions 1312 and reduced relations 131, repression 137, force 138.
+THREAT_CODES = {"16": "131", "17": "137", "18": "138", "19": "138", "20": "138"}
+
+# The codebook's threat of each act: to cut aid 1311, to sanction 1312, to break relations
+# 1313, to halt talks 134 or mediation 135, to expel 136, repression 137, force 138,
+# protest 133; any other threat 130.
+_THREAT_OF = {"162": "1311", "163": "1312", "161": "1313", "164": "134", "165": "135",
+              "166": "136"}
+
+
+def threat_code(code: str) -> str:
+    """The CAMEO threat (13x) of carrying out the act coded `code`."""
+    root = code[:2]
+    if code[:3] in _THREAT_OF:
+        return _THREAT_OF[code[:3]]
+    if root == "14":
+        return "133"
+    return THREAT_CODES.get(root, "130")
 
 
 def intent_code(parsed: ParsedSentence, verb: VerbMatch, code: str) -> str | None:
@@ -525,6 +547,8 @@ def intent_code(parsed: ParsedSentence, verb: VerbMatch, code: str) -> str | Non
     if token.pos_ in ("NOUN", "PROPN") and code[:2] in FORCE_ROOTS \
             and _threatened_object(token):
         return "138"  # "threatened military strikes against Syria": no strike took place
+    if token.dep_ == "acl" and lemma(governor).lower() in _THREAT_NOUNS and code[:2] != "13":
+        return threat_code(code)  # "his threat to punish Syria", "an ultimatum to withdraw"
     root = code[:2]
     if root in _INTENT_CODES and _offered(token):
         return _INTENT_CODES[root]  # "its willingness to engage in talks", "open to talks"
