@@ -595,3 +595,17 @@ def test_offers_support_and_commitments(body, expected):
 def test_a_threatened_act_is_the_threat_of_it(body, code):
     events = clause_events(_article(body))
     assert [(e.code, e.status) for e in events] == [(code, "threatened")]
+
+
+def test_a_dateline_names_where_the_story_was_filed_not_a_party():
+    events = _keys(clause_events(_article(
+        "DUBAI, United Arab Emirates (AP) - Iranian warplanes struck targets on Thursday.")))
+    assert not any(target == "ARE" for _, target, _ in events)
+
+
+def test_an_event_noun_quantified_by_any_or_no_is_no_event_in_particular():
+    assert not _keys(clause_events(_article(
+        "Any attack on Iran by the United States will spark an all-out war.")))
+    # unless the lexicon's own phrase holds the word ("no comment": declined to comment)
+    assert ("ISRGOV", None, "01") in _keys(clause_events(_article(
+        "Israel's foreign ministry had no comment when asked about the accusations.")))

@@ -44,6 +44,7 @@ def extract_events(article: Article) -> list[ExtractedEvent]:
     actor_hits, verb_hits, triggers = scan(text)
     phrases = resolve(date_offices(find_phrases(text, actor_hits),
                                    article.published_at.date().isoformat()), text)
+    phrases = _without_dateline(text, phrases)
     verbs = find_verbs(text, verb_hits)
     phrase_starts = [p.start for p in phrases]
     verb_starts = [v.start for v in verbs]
@@ -86,6 +87,17 @@ def _code(text: ArticleText, article: Article, triggers: list[int], work: list,
             if doc is not None else None
         keep_new(context.parsed_events(s0, s1, sphrases, sverbs, parsed), seen, events)
     return events
+
+
+def _without_dateline(text: ArticleText, phrases: list[Phrase]) -> list[Phrase]:
+    """The phrases past the article's dateline ("DUBAI, United Arab Emirates (AP) -"): it
+    says where the story was filed, neither a party to its first sentence's events nor
+    where they happened."""
+    s0, s1 = text.sentences[0]
+    found = _DATELINE.match(text.body, s0, s1)
+    if found is None:
+        return phrases
+    return [p for p in phrases if p.start >= found.end()]
 
 
 def _worth_parsing(text: ArticleText, start: int, end: int, phrases: list[Phrase],

@@ -31,6 +31,8 @@ Roles = tuple[list[Phrase], list[Phrase], bool, bool]
 
 # The roles of a trigger whose subject is a noun phrase with no known actor in it.
 NO_ACTOR: Roles = ([], [], False, False)
+# Determiners of an event noun that name no event in particular.
+_ANY = frozenset({"any", "no", "every", "each"})
 # The roles of a passive that names no doer ("two soldiers were killed").
 NO_AGENT: Roles = ([], [], True, False)
 _SUBJECT = frozenset({"nsubj", "csubj"})
@@ -212,6 +214,9 @@ def dependency_roles(parsed: ParsedSentence, verb: VerbMatch) -> Roles | None:
     if token is None:
         return None
     if token.pos_ in ("NOUN", "PROPN") or verb.nominal:
+        if verb.surface.split(" ", 1)[0] not in _ANY and any(
+                c.dep_ == "det" and c.lower_ in _ANY for c in token.children):
+            return NO_ACTOR  # "any attack on Iran will spark war": no attack in particular
         return _noun_roles(parsed, token)
     sources, passive, shared = _subject(parsed, token)
     # Who rejects, disputes or praises X's proposal, claim or policy addresses X; a blow to
