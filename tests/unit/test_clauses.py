@@ -15,7 +15,11 @@ from pipeline.reference.actor_lexicon import family_first_names
 from pipeline.steps.clauses import characterise
 from pipeline.steps.clauses.extract import PARSE_BUDGET_CHARS, parse_plan
 from pipeline.steps.clauses.extract import extract_events as clause_events
+from pipeline.steps.extraction.actors import find_phrases
+from pipeline.steps.extraction.coreference import resolve
 from pipeline.steps.extraction.extract import extract_events as lexical_events
+from pipeline.steps.extraction.scan import scan
+from pipeline.steps.extraction.text import ArticleText
 from schemas.records import Article
 
 
@@ -609,3 +613,13 @@ def test_an_event_noun_quantified_by_any_or_no_is_no_event_in_particular():
     # unless the lexicon's own phrase holds the word ("no comment": declined to comment)
     assert ("ISRGOV", None, "01") in _keys(clause_events(_article(
         "Israel's foreign ministry had no comment when asked about the accusations.")))
+
+
+def test_world_leaders_are_not_the_articles_country():
+    text = ArticleText.of("The United States criticized Iran. The United States praised "
+                          "Israel. World leaders met in Moscow. Officials met in Moscow.")
+    actor_hits, _, _ = scan(text)
+    found = {p.text: p.code for p in resolve(find_phrases(text, actor_hits), text)}
+    # a bare group noun takes the article's country; "world leaders" are no one country's
+    assert found["Officials"] == "USAGOV"
+    assert found["leaders"] is None

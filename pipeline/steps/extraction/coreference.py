@@ -33,6 +33,9 @@ from pipeline.steps.extraction.text import ArticleText
 # Roles a bare noun may take the article's dominant country for. Armed groups, civilians and
 # other non-state roles are left out: "militants" in an Israeli army statement are not Israeli.
 _FALLBACK_ROLES = frozenset({"GOV", "LEG", "MIL", "COP", "JUD", "OPP"})
+# "World leaders", "foreign ministers", "Western diplomats": no one country's.
+_ABROAD = re.compile(r"\b(?:world|foreign|international|global|western|regional|other|"
+                     r"arab|european|african|asian)\s+$")
 # Roles of local actors, which may take the country of a place named in their own sentence
 # ("gangs ... in Port-au-Prince"). Not officials: "a delegation to Doha" is not Qatar's.
 _PLACE_ROLES = frozenset({"COP", "OPP", "REB", "CVL", "LAB", "MED", "EDU", "CRM"})
@@ -64,7 +67,9 @@ def resolve(phrases: list[Phrase], text: ArticleText) -> list[Phrase]:
     dominant = _dominant_country(phrases)
     if dominant:
         for phrase in phrases:
-            if phrase.code is None and phrase.role in _FALLBACK_ROLES and not phrase.org:
+            if phrase.code is None and phrase.role in _FALLBACK_ROLES and not phrase.org \
+                    and not _ABROAD.search(text.lowered, max(0, phrase.start - 16),
+                                           phrase.start):
                 phrase.country = dominant
                 phrase.how = "fallback"
     phrases = _add_surnames(phrases, text.body)
